@@ -1,0 +1,224 @@
+//! Morphological terms from Lindera (IPADIC).
+//!
+//! Every Lindera token takes one position. On top of the surface form:
+//! - conjugating words also carry their base form at the same position
+//!   (`行っ` + `行く`), so any conjugation finds any other;
+//! - long compounds also carry their parts, found by re-segmenting the compound
+//!   in Lindera's decompose mode (`株式会社` + `株式`, `会社`), and adjacent
+//!   ASCII pieces are joined (`BGP` `4` → `bgp4` + `bgp`, `4`); the parts take
+//!   consecutive positions starting at the compound's own;
+//! - katakana words of four or more characters lose one final long-vowel mark
+//!   (`サーバー` → `サーバ`);
+//! - particles, auxiliary verbs, symbols and fillers are not terms, but they
+//!   keep their positions, so phrases line up the same in posts and queries.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use lindera::segmenter::Segmenter;
+use lindera_dictionary::viterbi::Lattice;
+
+use crate::{Error, Normalized, Term, TermKind};
+
+thread_local! {
+    static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
+}
+
+/// Field indices in IPADIC's feature list.
+const POS: usize = 0;
+const BASE_FORM: usize = 6;
+
+/// One Lindera token, reduced to what the term builder needs.
+struct Piece<'a> {
+    surface: &'a str,
+    start: usize,
+    end: usize,
+    part_of_speech: &'static str,
+    base_form: Option<String>,
+}
+
+/// Appends the morphological terms of `normalized` to `out`.
+pub(crate) fn terms(
+    normal: &Segmenter,
+    decompose: &Segmenter,
+    normalized: &Normalized,
+    out: &mut Vec<Term>,
+) -> Result<(), Error> {
+    let text = normalized.as_str();
+    let pieces = segment(normal, text)?;
+    let mut position = 0usize;
+    let mut index = 0usize;
+    while index < pieces.len() {
+        let piece = &pieces[index];
+        if is_stop(piece) {
+            position += 1;
+            index += 1;
+            continue;
+        }
+        // Adjacent ASCII alphanumeric pieces (`BGP` `4`) form one word.
+        let mut group_end = index + 1;
+        if is_ascii_word(piece.surface) {
+            while group_end < pieces.len()
+                && is_ascii_word(pieces[group_end].surface)
+                && pieces[group_end].start == pieces[group_end - 1].end
+            {
+                group_end += 1;
+            }
+        }
+        let group = &pieces[index..group_end];
+        let (start, end) = (group[0].start, group[group.len() - 1].end);
+        let surface = &text[start..end];
+        let part_of_speech = piece.part_of_speech;
+        let make = |text: &str, position: usize, start: usize, end: usize, kind: TermKind| Term {
+            text: stem_katakana(text).to_owned(),
+            position,
+            offset_from: normalized.original_start(start),
+            offset_to: normalized.original_end(end),
+            kind,
+            part_of_speech,
+        };
+        out.push(make(surface, position, start, end, TermKind::Surface));
+        let width = if group.len() > 1 {
+            for (i, part) in group.iter().enumerate() {
+                out.push(make(
+                    part.surface,
+                    position + i,
+                    part.start,
+                    part.end,
+                    TermKind::Part,
+                ));
+            }
+            group.len()
+        } else {
+            if let Some(base) = &piece.base_form {
+                out.push(make(base, position, start, end, TermKind::BaseForm));
+            }
+            let parts = if is_compound_candidate(piece) {
+                segment(decompose, surface)?
+            } else {
+                Vec::new()
+            };
+            if parts.len() > 1 {
+                for (i, part) in parts.iter().enumerate() {
+                    let (from, to) = (start + part.start, start + part.end);
+                    out.push(make(part.surface, position + i, from, to, TermKind::Part));
+                }
+                parts.len()
+            } else {
+                1
+            }
+        };
+        position += width;
+        index = group_end;
+    }
+    Ok(())
+}
+
+fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, Error> {
+    LATTICE.with(|lattice| {
+        let mut lattice = lattice.borrow_mut();
+        let tokens = segmenter.segment_with_lattice(Cow::Borrowed(text), &mut lattice)?;
+        Ok(tokens
+            .into_iter()
+            .map(|mut token| {
+                let (start, end) = (token.byte_start, token.byte_end);
+                let surface = &text[start..end];
+                let part_of_speech = part_of_speech(token.get_detail(POS).unwrap_or(""));
+                let base_form = token
+                    .get_detail(BASE_FORM)
+                    .filter(|base| *base != "*" && *base != surface)
+                    .map(str::to_owned);
+                Piece {
+                    surface,
+                    start,
+                    end,
+                    part_of_speech,
+                    base_form,
+                }
+            })
+            .collect())
+    })
+}
+
+/// IPADIC's top-level parts of speech, as static strings.
+fn part_of_speech(tag: &str) -> &'static str {
+    const TAGS: [&str; 14] = [
+        "名詞",
+        "動詞",
+        "形容詞",
+        "副詞",
+        "連体詞",
+        "接続詞",
+        "感動詞",
+        "接頭詞",
+        "助詞",
+        "助動詞",
+        "記号",
+        "フィラー",
+        "その他",
+        "未知語",
+    ];
+    TAGS.iter()
+        .copied()
+        .find(|known| *known == tag)
+        .unwrap_or("未知語")
+}
+
+fn is_stop(piece: &Piece<'_>) -> bool {
+    matches!(
+        piece.part_of_speech,
+        "助詞" | "助動詞" | "記号" | "フィラー" | "その他"
+    ) || !piece
+        .surface
+        .chars()
+        .any(|c| c.is_alphanumeric() || c == 'ー' || c == '々')
+}
+
+fn is_ascii_word(surface: &str) -> bool {
+    !surface.is_empty() && surface.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Nouns long enough that decompose mode might split them: more than two
+/// kanji, or more than seven other characters (Lindera's penalty thresholds).
+fn is_compound_candidate(piece: &Piece<'_>) -> bool {
+    if piece.part_of_speech != "名詞" {
+        return false;
+    }
+    let chars = piece.surface.chars().count();
+    let kanji_only = piece
+        .surface
+        .chars()
+        .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '々'));
+    (kanji_only && chars > 2) || chars > 7
+}
+
+/// `サーバー` → `サーバ`: a katakana word of four or more characters loses one
+/// final long-vowel mark, so the two common spellings are one term.
+fn stem_katakana(text: &str) -> &str {
+    match text.strip_suffix('ー') {
+        Some(stem)
+            if text.chars().count() >= 4
+                && stem
+                    .chars()
+                    .all(|c| matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')) =>
+        {
+            stem
+        }
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem_katakana;
+
+    #[test]
+    fn stems_long_katakana_words_only() {
+        assert_eq!(stem_katakana("サーバー"), "サーバ");
+        assert_eq!(stem_katakana("ユーザー"), "ユーザ");
+        assert_eq!(stem_katakana("サーバ"), "サーバ");
+        assert_eq!(stem_katakana("バー"), "バー");
+        assert_eq!(stem_katakana("コーヒー"), "コーヒ");
+        assert_eq!(stem_katakana("まあー"), "まあー");
+    }
+}

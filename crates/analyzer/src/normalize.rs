@@ -1,0 +1,206 @@
+//! Character normalization shared by every field and by queries.
+//!
+//! Text is NFKC-normalized and lowercased, so `ＡＷＳ`, `AWS` and `aws` are one
+//! term and half-width `ｲﾝﾌﾗ` is `インフラ`. The wave dash and tilde variants
+//! (`～` `〜` `∼` `~`) all become `~`.
+//!
+//! Normalization can change lengths (`ｶﾞ` is two characters, `ガ` one; `㍿`
+//! becomes four), so [`Normalized`] keeps, for every byte of the normalized
+//! text, the byte offset in the original it came from. Token offsets are
+//! reported in original coordinates, which is what snippets highlight.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// Normalized text plus the way back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    /// `origin[i]` is the original byte offset of the chunk that produced
+    /// normalized byte `i`; `origin[text.len()]` is the original length.
+    origin: Vec<u32>,
+}
+
+impl Normalized {
+    /// Normalizes `input`.
+    pub fn new(input: &str) -> Self {
+        let mut text = String::with_capacity(input.len());
+        let mut origin = Vec::with_capacity(input.len() + 1);
+        let mut chunks = Chunks {
+            rest: input,
+            offset: 0,
+        };
+        while let Some((start, chunk)) = chunks.next_chunk() {
+            let before = text.len();
+            push_normalized(chunk, &mut text);
+            origin.resize(text.len(), to_u32(start));
+            debug_assert!(text.len() >= before);
+        }
+        origin.push(to_u32(input.len()));
+        Self { text, origin }
+    }
+
+    /// The normalized text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Original byte offset where the character at normalized byte `offset`
+    /// starts.
+    pub fn original_start(&self, offset: usize) -> usize {
+        self.origin[offset] as usize
+    }
+
+    /// Original byte offset where a token ending at normalized byte `offset`
+    /// ends: the end of the original chunk that produced the byte before it.
+    pub fn original_end(&self, offset: usize) -> usize {
+        if offset == 0 {
+            return 0;
+        }
+        let chunk_start = self.origin[offset - 1];
+        self.origin[offset..]
+            .iter()
+            .copied()
+            .find(|&start| start != chunk_start)
+            .unwrap_or(chunk_start) as usize
+    }
+}
+
+/// Normalizes a whole value used as an exact key, such as a tag or category
+/// name: NFKC, lowercase, surrounding whitespace trimmed and inner runs of
+/// whitespace collapsed to one space. `Business`, `business` and `ｂｕｓｉｎｅｓｓ`
+/// share one key.
+pub fn normalize_key(value: &str) -> String {
+    let normalized = Normalized::new(value);
+    normalized
+        .as_str()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn to_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+/// Splits text into chunks that normalize independently: a character and the
+/// combining marks (including the kana voicing marks, which NFKC composes
+/// with the preceding kana) that follow it.
+struct Chunks<'a> {
+    rest: &'a str,
+    offset: usize,
+}
+
+impl<'a> Chunks<'a> {
+    fn next_chunk(&mut self) -> Option<(usize, &'a str)> {
+        let mut chars = self.rest.char_indices();
+        let (_, first) = chars.next()?;
+        let mut end = first.len_utf8();
+        for (index, c) in chars {
+            if is_combining(c) {
+                end = index + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let (chunk, rest) = self.rest.split_at(end);
+        let start = self.offset;
+        self.rest = rest;
+        self.offset += end;
+        Some((start, chunk))
+    }
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{3099}' | '\u{309A}')
+        || canonical_combining_class(c) != 0
+}
+
+/// Appends the normalized form of one chunk.
+fn push_normalized(chunk: &str, out: &mut String) {
+    let mut chars = chunk.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_ascii() {
+            out.push(fold_wave(c.to_ascii_lowercase()));
+            return;
+        }
+        if is_nfkc_stable(c) {
+            out.push(c);
+            return;
+        }
+    }
+    for c in chunk.nfkc() {
+        for lower in c.to_lowercase() {
+            out.push(fold_wave(lower));
+        }
+    }
+}
+
+/// Characters common in Japanese text that NFKC and lowercasing leave alone:
+/// hiragana, katakana (without the voicing marks) and unified ideographs.
+fn is_nfkc_stable(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+fn fold_wave(c: char) -> char {
+    match c {
+        '\u{301C}' | '\u{FF5E}' | '\u{223C}' | '\u{2053}' | '\u{3030}' => '~',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(text: &str) -> String {
+        Normalized::new(text).as_str().to_owned()
+    }
+
+    #[test]
+    fn folds_width_and_case() {
+        assert_eq!(norm("ＡＷＳ"), "aws");
+        assert_eq!(norm("AWS"), "aws");
+        assert_eq!(norm("ｲﾝﾌﾗ"), "インフラ");
+        assert_eq!(norm("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(norm("１２３"), "123");
+        assert_eq!(norm("㍿"), "株式会社");
+    }
+
+    #[test]
+    fn unifies_wave_dashes() {
+        assert_eq!(norm("10時〜12時"), "10時~12時");
+        assert_eq!(norm("10時～12時"), "10時~12時");
+        assert_eq!(norm("10時~12時"), "10時~12時");
+    }
+
+    #[test]
+    fn maps_offsets_back_to_the_original() {
+        let original = "ｶﾞｲﾄﾞとＡＷＳ";
+        let normalized = Normalized::new(original);
+        let text = normalized.as_str();
+        let start = text.find("aws").unwrap_or_default();
+        let end = start + "aws".len();
+        let range = normalized.original_start(start)..normalized.original_end(end);
+        assert_eq!(&original[range], "ＡＷＳ");
+        let guide_end = "ガイド".len();
+        let range = normalized.original_start(0)..normalized.original_end(guide_end);
+        assert_eq!(&original[range], "ｶﾞｲﾄﾞ");
+    }
+
+    #[test]
+    fn a_token_inside_an_expansion_maps_to_the_whole_source_character() {
+        let original = "a㍿b";
+        let normalized = Normalized::new(original);
+        let start = normalized.as_str().find("株式").unwrap_or_default();
+        let range = normalized.original_start(start)..normalized.original_end(start + "株式".len());
+        assert_eq!(&original[range], "㍿");
+    }
+
+    #[test]
+    fn keys_ignore_case_width_and_spacing() {
+        assert_eq!(normalize_key(" Business "), "business");
+        assert_eq!(normalize_key("ｂｕｓｉｎｅｓｓ"), "business");
+        assert_eq!(normalize_key("Ruby  on\tRails"), "ruby on rails");
+    }
+}

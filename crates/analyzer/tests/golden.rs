@@ -1,0 +1,60 @@
+//! Golden tokenization snapshots: any change to the terms produced for these
+//! texts shows up as a snapshot diff, and must come with a bump of
+//! `sagasu_analyzer::VERSION` (an index built by other rules is refused).
+
+use std::fmt::Write;
+
+use sagasu_analyzer::{Analyzer, Error};
+
+/// Renders the analysis as one line per term and one line of bigrams.
+fn render(analyzer: &Analyzer, text: &str) -> Result<String, Error> {
+    let analysis = analyzer.analyze(text)?;
+    let mut out = format!("input: {text}\n");
+    for term in &analysis.terms {
+        let span = &text[term.offset_from..term.offset_to];
+        let _ = writeln!(
+            out,
+            "{:>3} {:<10} {:<9} {} «{}»",
+            term.position,
+            term.text,
+            format!("{:?}", term.kind),
+            term.part_of_speech,
+            span
+        );
+    }
+    let query: Vec<String> = analysis
+        .query_terms()
+        .iter()
+        .map(|(position, text)| format!("{text}@{position}"))
+        .collect();
+    let _ = writeln!(out, "query: {}", query.join(" "));
+    let bigrams: Vec<String> = analysis
+        .bigrams
+        .iter()
+        .map(|t| format!("{}@{}", t.text, t.position))
+        .collect();
+    let _ = writeln!(out, "bigrams: {}", bigrams.join(" "));
+    Ok(out)
+}
+
+macro_rules! golden {
+    ($($name:ident: $text:expr,)*) => {$(
+        #[test]
+        fn $name() -> Result<(), Error> {
+            let analyzer = Analyzer::new()?;
+            insta::assert_snapshot!(render(&analyzer, $text)?);
+            Ok(())
+        }
+    )*};
+}
+
+golden! {
+    study_group_report: "株式会社ハートビーツが主催するインフラエンジニア勉強会に行ってきました。",
+    latin_mixed: "hbstudy#1でKVMとBGP4、EC2の話を聞いた",
+    width_variants: "ＡＷＳとaws、ｲﾝﾌﾗとインフラ",
+    long_vowel: "サーバーとサーバ、ユーザーのコンピューター",
+    conjugations: "行った。行きます。行けなかった。",
+    long_compound: "情報処理技術者試験と自然言語処理",
+    wave_dash: "10時〜12時、14時～16時",
+    symbols_only: "「」、。！？",
+}
