@@ -35,6 +35,56 @@ pub enum Error {
         field: &'static str,
         message: String,
     },
+    /// A post's text could not be analysed.
+    #[error("{path}: analysis failed: {source}")]
+    Analysis {
+        path: PathBuf,
+        source: sagasu_analyzer::Error,
+    },
+    /// A directory to index could not be walked.
+    #[error("{path}: cannot read directory: {source}")]
+    Walk {
+        path: PathBuf,
+        source: walkdir::Error,
+    },
+    /// Two directories given to one run have the same name, so their posts'
+    /// ids would collide.
+    #[error("{path}: another directory to index has the same name; ids would collide")]
+    DuplicateRoot { path: PathBuf },
+    /// There is no index at the path.
+    #[error("no index at {path}: run `sagasu index DIR --index {path}` first")]
+    NoIndex { path: PathBuf },
+    /// The index directory exists, is not empty, and is not an index.
+    #[error("{path} is not empty and is not a sagasu index; choose another --index")]
+    NotAnIndex { path: PathBuf },
+    /// The index directory cannot be created or read.
+    #[error("index directory {path}: {source}")]
+    IndexDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The index was built by another version of sagasu's schema or analysis.
+    #[error(
+        "the index at {path} was built with {found}, but this sagasu uses {expected}; \
+         rebuild it: delete {path} and run `sagasu index` again"
+    )]
+    Incompatible {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    /// The schema of an opened index is not sagasu's.
+    #[error("the index schema is not the one this sagasu writes")]
+    SchemaMismatch,
+    /// Another process is writing the index.
+    #[error("the index at {path} is being written by another process (its writer lock is held)")]
+    Locked { path: PathBuf },
+    /// Tantivy failed on the index.
+    #[error("index at {path}: {source}")]
+    Tantivy {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
 }
 
 /// Result alias for this crate.

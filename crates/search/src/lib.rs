@@ -1,1 +1,38 @@
+//! The read side of sagasu: searches over an index written by
+//! [`sagasu_indexer`], shared by the CLI and the HTTP server.
+//!
+//! A [`SearchRequest`] carries the query string (see [`query`] for the
+//! language), tag, category and date filters, the sort order and the page;
+//! [`Searcher::search`] answers with a [`SearchResponse`]: the page of hits
+//! with highlighted snippets and facet counts over all matching posts.
+//!
+//! ```no_run
+//! use sagasu_search::{SearchRequest, Searcher};
+//!
+//! let searcher = Searcher::open("index".as_ref())?;
+//! let mut request = SearchRequest::new("インフラエンジニア");
+//! request.tags.push("hbstudy".to_owned());
+//! request.from = Some("2009-07".parse()?);
+//! let response = searcher.search(&request)?;
+//! for hit in &response.hits {
+//!     println!("{} {}", hit.date.as_deref().unwrap_or("-"), hit.title);
+//! }
+//! # Ok::<(), sagasu_search::Error>(())
+//! ```
 
+mod error;
+mod facets;
+pub mod query;
+mod request;
+mod response;
+mod searcher;
+mod snippet;
+
+pub use error::Error;
+pub use request::{DateBound, MAX_PER_PAGE, SearchRequest, Sort};
+pub use response::{FacetCount, Facets, Hit, SearchResponse};
+pub use searcher::{Searcher, Stats};
+pub use snippet::SNIPPET_CHARS;
+
+/// Result alias for this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

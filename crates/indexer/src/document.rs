@@ -1,0 +1,105 @@
+//! A parsed post, analysed, as a Tantivy document.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use sagasu_analyzer::{Analysis, Analyzer, Term, Token, normalize_key};
+use tantivy::schema::{Field, OwnedValue};
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::post::Post;
+use crate::schema::{FACET_SEPARATOR, Fields};
+use crate::{Error, Result};
+
+/// Builds the document for `post`, whose file content hashes to `hash`.
+pub(crate) fn build(
+    analyzer: &Analyzer,
+    fields: &Fields,
+    post: Post,
+    hash: u64,
+) -> Result<TantivyDocument> {
+    let analysis_error = |source| Error::Analysis {
+        path: post.path.clone().into(),
+        source,
+    };
+    let title = analyzer.analyze(&post.title).map_err(analysis_error)?;
+    let body = analyzer.analyze(&post.body).map_err(analysis_error)?;
+
+    let mut doc = TantivyDocument::new();
+    doc.add_text(fields.path, &post.path);
+    doc.add_u64(fields.hash, hash);
+    add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, title);
+    add_analysed(&mut doc, fields.body_terms, fields.body_bigrams, body);
+    doc.add_text(fields.title, &post.title);
+    doc.add_text(fields.body, &post.body);
+    doc.add_text(fields.url, &post.url);
+    if let Some(author) = &post.author {
+        doc.add_text(fields.author, author);
+    }
+    if let Some(date) = post.date {
+        doc.add_date(fields.date, to_tantivy_date(date));
+    }
+    add_names(
+        &mut doc,
+        fields.tag,
+        fields.tag_facet,
+        fields.tags,
+        &post.tags,
+    );
+    add_names(
+        &mut doc,
+        fields.category,
+        fields.category_facet,
+        fields.categories,
+        &post.categories,
+    );
+    if !post.extra.is_empty() {
+        let extra: BTreeMap<String, OwnedValue> = post
+            .extra
+            .into_iter()
+            .map(|(key, value)| (key, OwnedValue::from(value)))
+            .collect();
+        doc.add_object(fields.extra, extra);
+    }
+    Ok(doc)
+}
+
+/// A post's local wall-clock time, stored as if it were UTC: days and
+/// ordering are what matter, and they stay as the blogger wrote them.
+pub fn to_tantivy_date(date: NaiveDateTime) -> DateTime {
+    DateTime::from_timestamp_secs(date.and_utc().timestamp())
+}
+
+fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: Analysis) {
+    let tokens: Vec<Token> = analysis.terms.iter().map(Term::to_token).collect();
+    doc.add_pre_tokenized_text(terms, pretokenized(tokens));
+    doc.add_pre_tokenized_text(bigrams, pretokenized(analysis.bigrams));
+}
+
+/// The original text lives in the stored `title`/`body` fields; these fields
+/// are not stored, so the pre-tokenized value carries only the tokens.
+fn pretokenized(tokens: Vec<Token>) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens,
+    }
+}
+
+fn add_names(
+    doc: &mut TantivyDocument,
+    key_field: Field,
+    facet_field: Field,
+    display_field: Field,
+    names: &[String],
+) {
+    for name in names {
+        let key = normalize_key(name);
+        if key.is_empty() {
+            continue;
+        }
+        doc.add_text(key_field, &key);
+        doc.add_text(facet_field, format!("{key}{FACET_SEPARATOR}{name}"));
+        doc.add_text(display_field, name);
+    }
+}

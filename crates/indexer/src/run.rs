@@ -1,0 +1,336 @@
+//! One indexing run: walk the archive, index what changed, commit once.
+//!
+//! A run compares every post file with what the index holds (by content
+//! hash): new files are added, changed ones replaced, files no longer found
+//! removed, and unchanged ones left alone. All of it lands in a single
+//! commit, so readers see the old archive or the new one, never half of each.
+//! A run killed before its commit leaves the previous commit in place; the
+//! next run starts again from it.
+//!
+//! A file that cannot be read or parsed is reported as failed; the rest of
+//! the archive is indexed, and if an older version of that file was indexed
+//! it is kept rather than lost.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sagasu_analyzer::Analyzer;
+use serde::Serialize;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::store::{Provenance, SagasuIndex};
+use crate::{Error, Result, document, post};
+
+/// Settings of an indexing run.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Threads for parsing, analysis and Tantivy's writer (at least 1).
+    pub threads: usize,
+    /// Memory Tantivy's writer may buffer per thread before flushing a
+    /// segment, in bytes (at least 15 MB).
+    pub memory_per_thread: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            memory_per_thread: 128 << 20,
+        }
+    }
+}
+
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The walk found this many post files.
+    Found(usize),
+    /// One more post file was processed.
+    Processed,
+    /// All files are processed; the commit is being written.
+    Committing,
+}
+
+/// A file that was not indexed, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// The reason, naming the post.
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files that look like posts but could not be indexed.
+    pub failed: Vec<Failure>,
+    /// Files without front matter: not posts, as in Jekyll.
+    pub skipped: Vec<Failure>,
+    /// Whether the run wrote a commit (it does not when nothing changed).
+    pub committed: bool,
+}
+
+impl Report {
+    /// Number of posts that changed.
+    pub fn changes(&self) -> usize {
+        self.added + self.updated + self.removed
+    }
+}
+
+/// A post file found by the walk.
+#[derive(Debug)]
+struct Candidate {
+    /// The post's id: its path relative to its root (prefixed with the
+    /// root's name when a run has several roots).
+    id: String,
+    /// Where it is on disk.
+    path: PathBuf,
+}
+
+enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+    Skipped(Failure),
+    Failed(Failure),
+}
+
+/// Indexes the post files under `roots` into the index at `index_dir`,
+/// creating it if needed.
+pub fn index(
+    index_dir: &Path,
+    roots: &[PathBuf],
+    options: &IndexOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Report> {
+    let store = SagasuIndex::open_or_create(index_dir)?;
+    let analyzer = Analyzer::new().map_err(|source| Error::Analysis {
+        path: index_dir.to_path_buf(),
+        source,
+    })?;
+    let (candidates, mut failed) = walk(roots)?;
+    progress(Progress::Found(candidates.len()));
+
+    let tantivy_error = |source| Error::Tantivy {
+        path: index_dir.to_path_buf(),
+        source,
+    };
+    let threads = options.threads.max(1);
+    let writer: IndexWriter<TantivyDocument> = store
+        .index
+        .writer_with_num_threads(threads, threads * options.memory_per_thread.max(15 << 20))
+        .map_err(|source| match source {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked {
+                path: index_dir.to_path_buf(),
+            },
+            source => tantivy_error(source),
+        })?;
+    let indexed = indexed_hashes(&store).map_err(tantivy_error)?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|err| tantivy_error(tantivy::TantivyError::SystemError(err.to_string())))?;
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        candidates
+            .par_iter()
+            .map(|candidate| {
+                let outcome = process(candidate, &indexed, &store, &analyzer, &writer);
+                progress(Progress::Processed);
+                outcome
+            })
+            .collect()
+    });
+
+    let mut report = Report::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Added => report.added += 1,
+            Outcome::Updated => report.updated += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Skipped(failure) => report.skipped.push(failure),
+            Outcome::Failed(failure) => report.failed.push(failure),
+        }
+    }
+    report.failed.append(&mut failed);
+
+    let seen: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    for id in indexed.keys().filter(|id| !seen.contains(id.as_str())) {
+        writer.delete_term(Term::from_field_text(store.fields.path, id));
+        report.removed += 1;
+    }
+
+    let never_committed = store.provenance()?.is_none();
+    if report.changes() > 0 || never_committed {
+        progress(Progress::Committing);
+        let mut writer = writer;
+        let mut commit = writer.prepare_commit().map_err(tantivy_error)?;
+        commit.set_payload(&Provenance::current().to_payload());
+        commit.commit().map_err(tantivy_error)?;
+        writer.wait_merging_threads().map_err(tantivy_error)?;
+        report.committed = true;
+    }
+    Ok(report)
+}
+
+fn process(
+    candidate: &Candidate,
+    indexed: &HashMap<String, u64>,
+    store: &SagasuIndex,
+    analyzer: &Analyzer,
+    writer: &IndexWriter<TantivyDocument>,
+) -> Outcome {
+    let failure = |error: Error| Failure {
+        path: candidate.path.clone(),
+        reason: error.to_string(),
+    };
+    let bytes = match std::fs::read(&candidate.path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            return Outcome::Failed(failure(Error::Read {
+                path: candidate.id.clone().into(),
+                source,
+            }));
+        }
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let previous = indexed.get(&candidate.id);
+    if previous == Some(&hash) {
+        return Outcome::Unchanged;
+    }
+    let doc = post::parse_post(Path::new(&candidate.id), &bytes)
+        .and_then(|post| document::build(analyzer, &store.fields, post, hash));
+    match doc {
+        Ok(doc) => {
+            let path_term = Term::from_field_text(store.fields.path, &candidate.id);
+            if previous.is_some() {
+                writer.delete_term(path_term);
+            }
+            if let Err(source) = writer.add_document(doc) {
+                return Outcome::Failed(failure(Error::Tantivy {
+                    path: candidate.id.clone().into(),
+                    source,
+                }));
+            }
+            if previous.is_some() {
+                Outcome::Updated
+            } else {
+                Outcome::Added
+            }
+        }
+        Err(error @ Error::NoFrontMatter { .. }) => Outcome::Skipped(failure(error)),
+        Err(error) => Outcome::Failed(failure(error)),
+    }
+}
+
+/// The content hash of every post in the index, by id.
+fn indexed_hashes(store: &SagasuIndex) -> tantivy::Result<HashMap<String, u64>> {
+    let reader = store.index.reader()?;
+    let searcher = reader.searcher();
+    let mut hashes = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(paths) = fast.str("path")? else {
+            continue;
+        };
+        let hash_column = fast.u64("hash")?;
+        let mut path = String::new();
+        for doc in segment.doc_ids_alive() {
+            let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hash_column.first(doc))
+            else {
+                continue;
+            };
+            path.clear();
+            paths.ord_to_str(ord, &mut path)?;
+            hashes.insert(path.clone(), hash);
+        }
+    }
+    Ok(hashes)
+}
+
+/// Directories never searched for posts: version control, build output,
+/// dependencies.
+fn is_ignored_dir(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "_site" | "node_modules" | "public" | "resources")
+}
+
+/// Finds the post files under `roots`, in a stable order. Unreadable entries
+/// are failures; an unreadable root is an error.
+fn walk(roots: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Failure>)> {
+    let mut names = HashSet::new();
+    let mut candidates = Vec::new();
+    let mut failures = Vec::new();
+    for root in roots {
+        let prefix = if roots.len() > 1 {
+            let name = root
+                .canonicalize()
+                .ok()
+                .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| root.to_string_lossy().into_owned());
+            if !names.insert(name.clone()) {
+                return Err(Error::DuplicateRoot { path: root.clone() });
+            }
+            Some(name)
+        } else {
+            None
+        };
+        let metadata = std::fs::metadata(root).map_err(|source| Error::Read {
+            path: root.clone(),
+            source,
+        })?;
+        if !metadata.is_dir() {
+            return Err(Error::Read {
+                path: root.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+            });
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !entry.file_type().is_dir()
+                    || !is_ignored_dir(&entry.file_name().to_string_lossy())
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(source) => {
+                    let path = source.path().unwrap_or(root).to_path_buf();
+                    failures.push(Failure {
+                        reason: Error::Walk {
+                            path: path.clone(),
+                            source,
+                        }
+                        .to_string(),
+                        path,
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || !post::is_post_file(entry.path()) {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let mut id = relative
+                .components()
+                .map(|component| component.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if let Some(prefix) = &prefix {
+                id = format!("{prefix}/{id}");
+            }
+            candidates.push(Candidate {
+                id,
+                path: entry.path().to_path_buf(),
+            });
+        }
+    }
+    Ok((candidates, failures))
+}

@@ -1,0 +1,109 @@
+//! The index schema, owned here and shared with the read side.
+//!
+//! | field | indexed | stored | fast | holds |
+//! |---|---|---|---|---|
+//! | `path` | exact | yes | yes | path relative to the indexed directory; the post's id |
+//! | `hash` | | | yes | xxh3 of the file, to skip unchanged files |
+//! | `title` | | yes | | title as written |
+//! | `title_terms`, `body_terms` | terms + positions | | | morphological terms ([`sagasu_analyzer`]) |
+//! | `title_bigrams`, `body_bigrams` | terms + positions | | | character bigrams |
+//! | `body` | | yes | | plain text of the body, for snippets |
+//! | `url`, `author` | | yes | | permalink and author |
+//! | `date` | yes | yes | yes | local date and time (wall clock, stored as UTC) |
+//! | `tag`, `category` | exact | | | normalized keys ([`sagasu_analyzer::normalize_key`]) for filters |
+//! | `tag_facet`, `category_facet` | | | yes | `key` U+001F `as written`, for facet counts |
+//! | `tags`, `categories` | | yes | | names as written |
+//! | `extra` | | yes | | other front matter keys |
+//!
+//! Text fields are indexed from pre-tokenized values made by the analyzer, so
+//! an analysis error is reported against its post; the tokenizer name Tantivy
+//! requires in their options ([`PRETOKENIZED`]) is never run on them.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, JsonObjectOptions, STORED,
+    STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::{Error, Result};
+
+/// Version of the schema. Bump it whenever the fields or their options change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Tokenizer name set on the pre-tokenized fields: Tantivy's built-in `raw`,
+/// which Tantivy requires to exist but does not apply to pre-tokenized values.
+pub const PRETOKENIZED: &str = "raw";
+
+/// Separator between a facet key and its spelling in `*_facet` fields.
+pub const FACET_SEPARATOR: char = '\u{1f}';
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub path: Field,
+    pub hash: Field,
+    pub title: Field,
+    pub title_terms: Field,
+    pub title_bigrams: Field,
+    pub body: Field,
+    pub body_terms: Field,
+    pub body_bigrams: Field,
+    pub url: Field,
+    pub author: Field,
+    pub date: Field,
+    pub tag: Field,
+    pub tag_facet: Field,
+    pub tags: Field,
+    pub category: Field,
+    pub category_facet: Field,
+    pub categories: Field,
+    pub extra: Field,
+}
+
+/// Builds the schema.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PRETOKENIZED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let stored_text = TextOptions::default().set_stored();
+    let fields = Fields {
+        path: builder.add_text_field("path", STRING | STORED | FAST),
+        hash: builder.add_u64_field("hash", FAST),
+        title: builder.add_text_field("title", stored_text.clone()),
+        title_terms: builder.add_text_field("title_terms", analysed.clone()),
+        title_bigrams: builder.add_text_field("title_bigrams", analysed.clone()),
+        body: builder.add_text_field("body", stored_text.clone()),
+        body_terms: builder.add_text_field("body_terms", analysed.clone()),
+        body_bigrams: builder.add_text_field("body_bigrams", analysed),
+        url: builder.add_text_field("url", stored_text.clone()),
+        author: builder.add_text_field("author", stored_text.clone()),
+        date: builder.add_date_field(
+            "date",
+            DateOptions::from(tantivy::schema::INDEXED | STORED | FAST)
+                .set_precision(DateTimePrecision::Seconds),
+        ),
+        tag: builder.add_text_field("tag", STRING),
+        tag_facet: builder.add_text_field("tag_facet", FAST),
+        tags: builder.add_text_field("tags", stored_text.clone()),
+        category: builder.add_text_field("category", STRING),
+        category_facet: builder.add_text_field("category_facet", FAST),
+        categories: builder.add_text_field("categories", stored_text),
+        extra: builder.add_json_field("extra", JsonObjectOptions::default().set_stored()),
+    };
+    (builder.build(), fields)
+}
+
+impl Fields {
+    /// Finds the fields in an opened index's schema, which must be exactly
+    /// [`build`]'s.
+    pub fn of(schema: &Schema) -> Result<Self> {
+        let (expected, fields) = build();
+        if *schema == expected {
+            Ok(fields)
+        } else {
+            Err(Error::SchemaMismatch)
+        }
+    }
+}

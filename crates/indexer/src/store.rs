@@ -1,0 +1,206 @@
+//! Opening and creating index directories, and the compatibility check.
+//!
+//! Every commit carries a payload recording the schema version, the analyzer
+//! version and the dictionary that built the index. Opening an index whose
+//! payload differs from this build's fails with [`Error::Incompatible`],
+//! whose message says how to rebuild: its terms would not match the terms
+//! queries produce, so searching it would silently miss posts.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::MmapDirectory;
+
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::{Error, Result};
+
+/// What an index records about the build that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema: u32,
+    /// [`sagasu_analyzer::VERSION`] of the writer.
+    pub analyzer: u32,
+    /// [`sagasu_analyzer::DICTIONARY`] of the writer.
+    pub dictionary: String,
+}
+
+impl Provenance {
+    /// This build's provenance.
+    pub fn current() -> Self {
+        Self {
+            schema: SCHEMA_VERSION,
+            analyzer: sagasu_analyzer::VERSION,
+            dictionary: sagasu_analyzer::DICTIONARY.to_owned(),
+        }
+    }
+
+    /// As stored in a commit payload.
+    pub(crate) fn to_payload(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "schema v{}, analyzer v{}, dictionary {}",
+            self.schema, self.analyzer, self.dictionary
+        )
+    }
+}
+
+/// An opened sagasu index.
+#[derive(Debug, Clone)]
+pub struct SagasuIndex {
+    /// The Tantivy index.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    /// Where it lives.
+    pub path: PathBuf,
+}
+
+impl SagasuIndex {
+    /// Opens an existing index for reading.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.join("meta.json").is_file() {
+            return Err(Error::NoIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        let index = Index::open_in_dir(path).map_err(|source| Error::Tantivy {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::checked(index, path)
+    }
+
+    /// Opens the index at `path`, creating it (and the directory) when there
+    /// is none yet. A non-empty directory that is not an index is refused, so
+    /// a mistyped `--index` cannot litter someone's files.
+    pub fn open_or_create(path: &Path) -> Result<Self> {
+        let io_error = |source| Error::IndexDir {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(path).map_err(io_error)?;
+        if path.join("meta.json").is_file() {
+            return Self::open(path);
+        }
+        let has_foreign_files = std::fs::read_dir(path)
+            .map_err(io_error)?
+            .filter_map(std::result::Result::ok)
+            .any(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
+        if has_foreign_files {
+            return Err(Error::NotAnIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        let directory = MmapDirectory::open(path).map_err(|err| Error::IndexDir {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(err),
+        })?;
+        let (schema, fields) = schema::build();
+        let index = Index::create(directory, schema, Default::default()).map_err(|source| {
+            Error::Tantivy {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(Self {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The provenance recorded by the last commit (`None` before the first).
+    pub fn provenance(&self) -> Result<Option<Provenance>> {
+        let metas = self.index.load_metas().map_err(|source| Error::Tantivy {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|payload| serde_json::from_str(payload).ok()))
+    }
+
+    fn checked(index: Index, path: &Path) -> Result<Self> {
+        let incompatible = |found: String| Error::Incompatible {
+            path: path.to_path_buf(),
+            found,
+            expected: Provenance::current().to_string(),
+        };
+        let fields = match Fields::of(&index.schema()) {
+            Ok(fields) => fields,
+            Err(_) => return Err(incompatible("a different schema".to_owned())),
+        };
+        let opened = Self {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        };
+        let metas = opened.index.load_metas().map_err(|source| Error::Tantivy {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        match metas.payload.as_deref() {
+            // Created but never committed: nothing to be incompatible with.
+            None if metas.segments.is_empty() => Ok(opened),
+            None => Err(incompatible("no sagasu provenance".to_owned())),
+            Some(payload) => match serde_json::from_str::<Provenance>(payload) {
+                Ok(found) if found == Provenance::current() => Ok(opened),
+                Ok(found) => Err(incompatible(found.to_string())),
+                Err(_) => Err(incompatible(format!("unknown provenance {payload:?}"))),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_directory_that_is_not_an_index()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("notes.txt"), "mine")?;
+        let err = SagasuIndex::open_or_create(dir.path()).err();
+        assert!(matches!(err, Some(Error::NotAnIndex { .. })), "{err:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn reports_a_missing_index() -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let err = SagasuIndex::open(&dir.path().join("nothing")).err();
+        assert!(matches!(err, Some(Error::NoIndex { .. })), "{err:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_an_index_from_other_analysis_rules()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let created = SagasuIndex::open_or_create(dir.path())?;
+        let mut writer = created
+            .index
+            .writer::<tantivy::TantivyDocument>(15_000_000)?;
+        let mut old = Provenance::current();
+        old.analyzer += 100;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&old.to_payload());
+        commit.commit()?;
+        drop(writer);
+        let err = SagasuIndex::open(dir.path()).err();
+        let message = err.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(matches!(err, Some(Error::Incompatible { .. })), "{err:?}");
+        assert!(message.contains("sagasu index"), "{message}");
+        Ok(())
+    }
+}

@@ -1,0 +1,44 @@
+/// Why a search could not be answered.
+///
+/// The `Invalid*` variants are the caller's mistakes (a bad flag or
+/// parameter) and have stable [`Error::code`]s; the others are failures of
+/// the index.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A date bound is not one of the accepted forms.
+    #[error("invalid date {0:?}: use YYYY, YYYY-MM or YYYY-MM-DD")]
+    InvalidDate(String),
+    /// The sort order is unknown.
+    #[error("invalid sort {0:?}: use relevance, newest or oldest")]
+    InvalidSort(String),
+    /// Pages count from 1.
+    #[error("invalid page: pages count from 1")]
+    InvalidPage,
+    /// The page size is out of range.
+    #[error("invalid page size {0}: use 1 to {max}", max = crate::MAX_PER_PAGE)]
+    InvalidPerPage(usize),
+    /// The index could not be opened.
+    #[error(transparent)]
+    Index(#[from] sagasu_indexer::Error),
+    /// The query text could not be analysed.
+    #[error("query analysis failed: {0}")]
+    Analysis(#[from] sagasu_analyzer::Error),
+    /// Tantivy failed while searching.
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    /// A stable, machine-readable code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidDate(_) => "invalid_date",
+            Self::InvalidSort(_) => "invalid_sort",
+            Self::InvalidPage => "invalid_page",
+            Self::InvalidPerPage(_) => "invalid_per_page",
+            Self::Index(_) => "index_unavailable",
+            Self::Analysis(_) => "analysis_failed",
+            Self::Tantivy(_) => "search_failed",
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Facet counts (tags, categories, years) over every matching post.
+//!
+//! Tags and categories are counted by their normalized key, so `Business`
+//! and `business` are one value; the value shown is the spelling most posts
+//! use (ties go to the alphabetically first).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime as ChronoDateTime, Datelike};
+use sagasu_indexer::schema::FACET_SEPARATOR;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::response::{FacetCount, Facets};
+
+/// How many values of each facet a response lists.
+pub const FACET_LIMIT: usize = 30;
+
+/// Counts facets over the documents it sees.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FacetCollector;
+
+/// Raw counts: `key U+001F spelling` → count, for tags and categories, and
+/// posts per year.
+#[derive(Debug, Default)]
+pub(crate) struct RawFacets {
+    tags: HashMap<String, u64>,
+    categories: HashMap<String, u64>,
+    years: BTreeMap<i32, u64>,
+    /// Oldest and newest date seen.
+    dates: Option<(DateTime, DateTime)>,
+}
+
+pub(crate) struct FacetSegmentCollector {
+    tags: Option<(StrColumn, Vec<u64>)>,
+    categories: Option<(StrColumn, Vec<u64>)>,
+    date_column: Column<DateTime>,
+    years: BTreeMap<i32, u64>,
+    dates: Option<(DateTime, DateTime)>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = RawFacets;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let fast = segment.fast_fields();
+        let counts = |column: Option<StrColumn>| {
+            column.map(|column| {
+                let terms = column.num_terms();
+                (column, vec![0; terms])
+            })
+        };
+        Ok(FacetSegmentCollector {
+            tags: counts(fast.str("tag_facet")?),
+            categories: counts(fast.str("category_facet")?),
+            date_column: fast.date("date")?,
+            years: BTreeMap::new(),
+            dates: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<RawFacets>) -> tantivy::Result<RawFacets> {
+        let mut merged = RawFacets::default();
+        for fruit in fruits {
+            for (value, count) in fruit.tags {
+                *merged.tags.entry(value).or_default() += count;
+            }
+            for (value, count) in fruit.categories {
+                *merged.categories.entry(value).or_default() += count;
+            }
+            for (year, count) in fruit.years {
+                *merged.years.entry(year).or_default() += count;
+            }
+            if let Some((first, last)) = fruit.dates {
+                merged.widen_dates(first);
+                merged.widen_dates(last);
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = RawFacets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (column, counts) in [&mut self.tags, &mut self.categories].into_iter().flatten() {
+            for ord in column.term_ords(doc) {
+                if let Some(count) = usize::try_from(ord).ok().and_then(|i| counts.get_mut(i)) {
+                    *count += 1;
+                }
+            }
+        }
+        if let Some(date) = self.date_column.first(doc) {
+            self.dates = Some(match self.dates {
+                Some((first, last)) => (first.min(date), last.max(date)),
+                None => (date, date),
+            });
+            if let Some(date) = ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0) {
+                *self.years.entry(date.year()).or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> RawFacets {
+        let resolve = |column: Option<(StrColumn, Vec<u64>)>| {
+            let mut out = HashMap::new();
+            let Some((column, counts)) = column else {
+                return out;
+            };
+            let mut value = String::new();
+            for (ord, count) in counts.into_iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                value.clear();
+                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    out.insert(value.clone(), count);
+                }
+            }
+            out
+        };
+        RawFacets {
+            tags: resolve(self.tags),
+            categories: resolve(self.categories),
+            years: self.years,
+            dates: self.dates,
+        }
+    }
+}
+
+impl RawFacets {
+    fn widen_dates(&mut self, date: DateTime) {
+        self.dates = Some(match self.dates {
+            Some((first, last)) => (first.min(date), last.max(date)),
+            None => (date, date),
+        });
+    }
+
+    /// The oldest and newest dates among the collected posts.
+    pub(crate) fn date_range(&self) -> (Option<DateTime>, Option<DateTime>) {
+        (
+            self.dates.map(|(first, _)| first),
+            self.dates.map(|(_, last)| last),
+        )
+    }
+
+    /// The counts a response shows.
+    pub(crate) fn finish(self, limit: usize) -> Facets {
+        Facets {
+            tags: by_key(self.tags, limit),
+            categories: by_key(self.categories, limit),
+            years: self
+                .years
+                .into_iter()
+                .rev()
+                .map(|(year, count)| FacetCount {
+                    value: year.to_string(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Merges spellings of one key; the most used spelling names it.
+fn by_key(values: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
+    let mut keys: HashMap<&str, (u64, &str, u64)> = HashMap::new();
+    for (value, &count) in &values {
+        let (key, spelling) = value.split_once(FACET_SEPARATOR).unwrap_or((value, value));
+        let entry = keys.entry(key).or_insert((0, spelling, 0));
+        entry.0 += count;
+        if count > entry.2 || (count == entry.2 && spelling < entry.1) {
+            entry.1 = spelling;
+            entry.2 = count;
+        }
+    }
+    let mut counts: Vec<FacetCount> = keys
+        .into_values()
+        .map(|(count, spelling, _)| FacetCount {
+            value: spelling.to_owned(),
+            count,
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts.truncate(limit);
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_key_are_merged_under_the_most_used() {
+        let values = HashMap::from([
+            (format!("business{FACET_SEPARATOR}Business"), 3),
+            (format!("business{FACET_SEPARATOR}business"), 1),
+            (format!("aws{FACET_SEPARATOR}AWS"), 2),
+        ]);
+        let counts = by_key(values, 10);
+        assert_eq!(
+            counts,
+            vec![
+                FacetCount {
+                    value: "Business".to_owned(),
+                    count: 4
+                },
+                FacetCount {
+                    value: "AWS".to_owned(),
+                    count: 2
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! What a search asks for, validated.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::Error;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first; ties go to the newer post. Without query words,
+    /// this is the same as [`Sort::Newest`].
+    #[default]
+    Relevance,
+    /// Newest post first.
+    Newest,
+    /// Oldest post first.
+    Oldest,
+}
+
+impl FromStr for Sort {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        match value {
+            "relevance" => Ok(Self::Relevance),
+            "newest" => Ok(Self::Newest),
+            "oldest" => Ok(Self::Oldest),
+            other => Err(Error::InvalidSort(other.to_owned())),
+        }
+    }
+}
+
+/// A date bound as the user wrote it: a year, a month or a day. `--from`
+/// takes its first day and `--to` its last, so both ends are inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateBound {
+    Year(i32),
+    Month(i32, u32),
+    Day(NaiveDate),
+}
+
+impl DateBound {
+    /// The first day of the period.
+    pub fn first_day(self) -> NaiveDate {
+        match self {
+            Self::Year(year) => NaiveDate::from_ymd_opt(year, 1, 1),
+            Self::Month(year, month) => NaiveDate::from_ymd_opt(year, month, 1),
+            Self::Day(day) => Some(day),
+        }
+        .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The day after the period: the exclusive end of a `--to` range.
+    pub fn day_after(self) -> NaiveDate {
+        let next = match self {
+            Self::Year(year) => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+            Self::Month(year, 12) => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+            Self::Month(year, month) => NaiveDate::from_ymd_opt(year, month + 1, 1),
+            Self::Day(day) => day.succ_opt(),
+        };
+        next.unwrap_or(NaiveDate::MAX)
+    }
+}
+
+impl FromStr for DateBound {
+    type Err = Error;
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    fn from_str(value: &str) -> Result<Self, Error> {
+        let invalid = || Error::InvalidDate(value.to_owned());
+        let parts: Vec<&str> = value.trim().split('-').collect();
+        let number = |text: &str, digits: usize| -> Result<u32, Error> {
+            if text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()) {
+                text.parse().map_err(|_| invalid())
+            } else {
+                Err(invalid())
+            }
+        };
+        match parts.as_slice() {
+            [year] => Ok(Self::Year(year_of(number(year, 4)?))),
+            [year, month] => {
+                let (year, month) = (year_of(number(year, 4)?), number(month, 2)?);
+                NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(invalid)?;
+                Ok(Self::Month(year, month))
+            }
+            [year, month, day] => {
+                let date = NaiveDate::from_ymd_opt(
+                    year_of(number(year, 4)?),
+                    number(month, 2)?,
+                    number(day, 2)?,
+                )
+                .ok_or_else(invalid)?;
+                Ok(Self::Day(date))
+            }
+            _ => Err(invalid()),
+        }
+    }
+}
+
+fn year_of(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(NaiveDate::MAX.year())
+}
+
+/// The largest page size.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// A search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query string (see [`crate::query`]); empty lists every post that
+    /// passes the filters.
+    pub query: String,
+    /// Tags a post must all have.
+    pub tags: Vec<String>,
+    /// Categories a post must all have.
+    pub categories: Vec<String>,
+    /// Earliest date, inclusive.
+    pub from: Option<DateBound>,
+    /// Latest date, inclusive.
+    pub to: Option<DateBound>,
+    /// Result order.
+    pub sort: Sort,
+    /// Page number, from 1.
+    pub page: usize,
+    /// Hits per page, 1 to [`MAX_PER_PAGE`].
+    pub per_page: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        Self {
+            query: String::new(),
+            tags: Vec::new(),
+            categories: Vec::new(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 10,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `query` with default settings.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Checks the paging values.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.page == 0 {
+            return Err(Error::InvalidPage);
+        }
+        if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
+            return Err(Error::InvalidPerPage(self.per_page));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn parses_the_three_date_forms_inclusively() -> Result<(), Error> {
+        let year: DateBound = "2009".parse()?;
+        assert_eq!(
+            (year.first_day(), year.day_after()),
+            (day(2009, 1, 1), day(2010, 1, 1))
+        );
+        let month: DateBound = "2009-12".parse()?;
+        assert_eq!(
+            (month.first_day(), month.day_after()),
+            (day(2009, 12, 1), day(2010, 1, 1))
+        );
+        let date: DateBound = "2009-07-11".parse()?;
+        assert_eq!(
+            (date.first_day(), date.day_after()),
+            (day(2009, 7, 11), day(2009, 7, 12))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_other_date_forms_naming_the_accepted_ones() {
+        for bad in [
+            "09",
+            "2009-7",
+            "2009-13",
+            "2009-02-30",
+            "2009/07/11",
+            "yesterday",
+            "",
+        ] {
+            let err = bad.parse::<DateBound>().err();
+            let message = err.map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("YYYY-MM-DD"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn validates_paging() {
+        let mut request = SearchRequest::new("x");
+        assert!(request.validate().is_ok());
+        request.page = 0;
+        assert!(matches!(request.validate(), Err(Error::InvalidPage)));
+        request.page = 1;
+        request.per_page = MAX_PER_PAGE + 1;
+        assert!(matches!(request.validate(), Err(Error::InvalidPerPage(_))));
+    }
+}

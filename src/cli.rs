@@ -1,0 +1,113 @@
+//! Command-line flags, as clap parses them. `main` turns them into the
+//! libraries' validated settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// sagasu (探す): search engine for Japanese blog archives.
+#[derive(Debug, Parser)]
+#[command(version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index (or re-index) the posts under one or more directories.
+    ///
+    /// Unchanged files are skipped, changed ones replaced and deleted ones
+    /// removed, in one commit. Files that cannot be read are reported with
+    /// the reason, and the rest is indexed.
+    Index(IndexArgs),
+    /// Search the index.
+    Search(SearchArgs),
+    /// Show how text is analysed into the terms of each field.
+    Analyze(AnalyzeArgs),
+    /// Show what the index holds.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index directory.
+    #[arg(
+        long,
+        env = "SAGASU_INDEX",
+        default_value = "index",
+        value_name = "PATH"
+    )]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Directories of posts (`*.md`, `*.markdown`, `*.mdown`, `*.html` with YAML front matter).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Exit with an error if any file fails.
+    #[arg(long)]
+    pub strict: bool,
+    /// Threads for parsing and analysis [default: all cores].
+    #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query: words (all must match), "a phrase", -exclude, a OR b, tag:X, category:X.
+    /// Empty lists the posts that pass the filters, newest first.
+    #[arg(default_value = "", value_name = "QUERY")]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only posts with this tag (repeatable; all must match).
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// Only posts in this category (repeatable; all must match).
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Latest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Result order: relevance, newest or oldest.
+    #[arg(long, default_value = "relevance", value_name = "ORDER")]
+    pub sort: String,
+    /// Results per page (1 to 100).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub page: usize,
+    /// Print the result document as JSON (the HTTP API's format).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Text to analyse.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: String,
+    /// Print the tokens as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the statistics as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,185 @@
+//! Human-readable output. Colour goes through `anstream`, which drops it
+//! when stdout is not a terminal (or `NO_COLOR` is set).
+
+use std::io::Write;
+use std::path::Path;
+
+use anstream::println;
+use anstyle::{AnsiColor, Style};
+use sagasu_analyzer::Analysis;
+use sagasu_indexer::Report;
+use sagasu_search::{SearchRequest, SearchResponse, Stats};
+
+const TITLE: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const MARK: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const BAD: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+
+pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
+    println!(
+        "{} added, {} updated, {} removed, {} unchanged, {} failed{}",
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        report.failed.len(),
+        if report.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} skipped (not posts)", report.skipped.len())
+        }
+    );
+    for failure in &report.failed {
+        println!(
+            "{BAD}failed{BAD:#} {}: {}",
+            failure.path.display(),
+            failure.reason
+        );
+    }
+    for skipped in &report.skipped {
+        println!(
+            "{DIM}skipped {}: no front matter{DIM:#}",
+            skipped.path.display()
+        );
+    }
+    if report.committed {
+        println!("{DIM}committed to {}{DIM:#}", index.display());
+    } else {
+        println!("{DIM}nothing changed in {}{DIM:#}", index.display());
+    }
+    std::io::stdout().flush()
+}
+
+pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> std::io::Result<()> {
+    let first = (response.page - 1) * response.per_page + 1;
+    let last = first + response.hits.len().saturating_sub(1);
+    let query = if request.query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" for {:?}", request.query)
+    };
+    if response.hits.is_empty() {
+        println!("No results{query} ({} ms).", response.took_ms);
+    } else {
+        println!(
+            "{} results{query}, showing {first}-{last} ({} ms)",
+            response.total, response.took_ms
+        );
+    }
+    for hit in &response.hits {
+        println!();
+        println!("{TITLE}{}{TITLE:#}", hit.title);
+        let mut meta = vec![
+            hit.date.clone().unwrap_or_else(|| "----------".to_owned()),
+            hit.url.clone(),
+        ];
+        if !hit.tags.is_empty() {
+            meta.push(
+                hit.tags
+                    .iter()
+                    .map(|t| format!("#{t}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        println!("  {DIM}{}{DIM:#}", meta.join("  "));
+        if !hit.snippet.is_empty() {
+            println!("  {}", terminal_snippet(&hit.snippet));
+        }
+    }
+    std::io::stdout().flush()
+}
+
+/// Turns an HTML snippet into terminal text: entities decoded, `<mark>` as
+/// colour.
+fn terminal_snippet(snippet: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in snippet.split("<mark>").enumerate() {
+        let (marked, rest) = match (i, piece.split_once("</mark>")) {
+            (0, _) | (_, None) => ("", piece),
+            (_, Some((marked, rest))) => (marked, rest),
+        };
+        if !marked.is_empty() {
+            out.push_str(&format!(
+                "{MARK}{}{MARK:#}",
+                html_escape::decode_html_entities(marked)
+            ));
+        }
+        out.push_str(&html_escape::decode_html_entities(rest));
+    }
+    out
+}
+
+pub fn analysis(text: &str, analysis: &Analysis) -> std::io::Result<()> {
+    println!("{TITLE}terms{TITLE:#} (title_terms, body_terms)");
+    for term in &analysis.terms {
+        println!(
+            "  {:>3}  {:<12} {DIM}{:<9} {} «{}» {}..{}{DIM:#}",
+            term.position,
+            term.text,
+            format!("{:?}", term.kind).to_lowercase(),
+            term.part_of_speech,
+            &text[term.offset_from..term.offset_to],
+            term.offset_from,
+            term.offset_to,
+        );
+    }
+    println!("{TITLE}bigrams{TITLE:#} (title_bigrams, body_bigrams)");
+    let bigrams: Vec<String> = analysis
+        .bigrams
+        .iter()
+        .map(|token| format!("{}@{}", token.text, token.position))
+        .collect();
+    println!("  {}", bigrams.join(" "));
+    let query: Vec<&str> = analysis.query_terms().into_iter().map(|(_, t)| t).collect();
+    println!("{TITLE}as a query{TITLE:#} searches: {}", query.join(" "));
+    std::io::stdout().flush()
+}
+
+pub fn stats(stats: &Stats, index: &Path) -> std::io::Result<()> {
+    println!("{TITLE}{}{TITLE:#}", index.display());
+    println!("  posts       {}", stats.posts);
+    println!(
+        "  dates       {} .. {}",
+        stats.first_date.as_deref().unwrap_or("-"),
+        stats.last_date.as_deref().unwrap_or("-")
+    );
+    println!("  index size  {}", human_bytes(stats.index_bytes));
+    if let Some(provenance) = &stats.built_with {
+        println!("  built with  {provenance}");
+    }
+    for (name, counts) in [
+        ("top tags", &stats.top_tags),
+        ("categories", &stats.top_categories),
+    ] {
+        let list: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        println!("  {name:<11} {}", list.join(", "));
+    }
+    let years: Vec<String> = stats
+        .years
+        .iter()
+        .map(|c| format!("{} ({})", c.value, c.count))
+        .collect();
+    println!("  years       {}", years.join(", "));
+    std::io::stdout().flush()
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
