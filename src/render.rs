@@ -28,7 +28,7 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
         if report.skipped.is_empty() {
             String::new()
         } else {
-            format!(", {} skipped (not posts)", report.skipped.len())
+            format!(", {} skipped", report.skipped.len())
         }
     );
     for failure in &report.failed {
@@ -40,8 +40,9 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
     }
     for skipped in &report.skipped {
         println!(
-            "{DIM}skipped {}: no front matter{DIM:#}",
-            skipped.path.display()
+            "{DIM}skipped {}: {}{DIM:#}",
+            skipped.path.display(),
+            skipped.reason
         );
     }
     if report.committed {

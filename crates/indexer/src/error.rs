@@ -25,6 +25,10 @@ pub enum Error {
     /// post (Jekyll copies such files verbatim). Reported as skipped, not failed.
     #[error("{path}: no YAML front matter (a post starts with a `---` line)")]
     NoFrontMatter { path: PathBuf },
+    /// The post says `published: false`: Jekyll does not build it, so it is
+    /// not searchable. Reported as skipped, not failed.
+    #[error("{path}: not published (`published: false`)")]
+    Unpublished { path: PathBuf },
     /// The front matter is not valid YAML, or not a mapping.
     #[error("{path}: invalid front matter: {message}")]
     FrontMatter { path: PathBuf, message: String },

@@ -57,7 +57,7 @@ pub enum Progress {
 pub struct Failure {
     /// The file on disk.
     pub path: PathBuf,
-    /// The reason, naming the post.
+    /// Why.
     pub reason: String,
 }
 
@@ -70,7 +70,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Files that look like posts but could not be indexed.
     pub failed: Vec<Failure>,
-    /// Files without front matter: not posts, as in Jekyll.
+    /// Files that are not published posts: no front matter (as in Jekyll)
+    /// or `published: false`.
     pub skipped: Vec<Failure>,
     /// Whether the run wrote a commit (it does not when nothing changed).
     pub committed: bool,
@@ -186,9 +187,17 @@ fn process(
     analyzer: &Analyzer,
     writer: &IndexWriter<TantivyDocument>,
 ) -> Outcome {
-    let failure = |error: Error| Failure {
-        path: candidate.path.clone(),
-        reason: error.to_string(),
+    // Post errors name the post by id; the report names the file on disk.
+    let failure = |error: Error| {
+        let message = error.to_string();
+        let reason = message
+            .strip_prefix(&candidate.id)
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&message);
+        Failure {
+            path: candidate.path.clone(),
+            reason: reason.to_owned(),
+        }
     };
     let bytes = match std::fs::read(&candidate.path) {
         Ok(bytes) => bytes,
@@ -224,7 +233,9 @@ fn process(
                 Outcome::Added
             }
         }
-        Err(error @ Error::NoFrontMatter { .. }) => Outcome::Skipped(failure(error)),
+        Err(error @ (Error::NoFrontMatter { .. } | Error::Unpublished { .. })) => {
+            Outcome::Skipped(failure(error))
+        }
         Err(error) => Outcome::Failed(failure(error)),
     }
 }

@@ -1,0 +1,315 @@
+//! Dates: the front matter `date` value and the `YYYY-MM-DD-` file-name prefix.
+//!
+//! Every parser here returns the *wall-clock* date and time as written: a UTC
+//! offset, when present, is checked for syntax and then ignored, never used to
+//! convert to another zone. See the module docs of [`crate::post`] for how the
+//! two sources are combined (the day rule).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// The `date` forms [`parse_front_matter_date`] accepts, for error messages.
+pub(crate) const ACCEPTED_FORMS: &str = "RFC 2822 (`Sat, 11 Jul 2009 15:00:00 +0000`), \
+     `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM[:SS[.fff]]` / `YYYY-MM-DDTHH:MM[:SS[.fff]]` \
+     optionally followed by an offset (`+0900`, `+09:00`, `Z`, `UTC`)";
+
+/// Parses a front matter `date` value into its wall-clock date and time as
+/// written (a date without a time is midnight). `None` if it has none of the
+/// [`ACCEPTED_FORMS`] or names an impossible date or time.
+pub(crate) fn parse_front_matter_date(value: &str) -> Option<NaiveDateTime> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    parse_iso_like(value).or_else(|| parse_rfc2822_like(value))
+}
+
+/// Splits a file stem into its `YYYY-MM-DD-` date prefix (month and day may
+/// also have one digit, as Jekyll allows) and the rest, the slug. A stem
+/// without such a prefix, or whose prefix is not a real calendar day
+/// (`2013-02-30-`), has no date and is all slug.
+pub(crate) fn split_file_name_date(stem: &str) -> (Option<NaiveDate>, &str) {
+    let mut cur = Cursor::new(stem);
+    let parsed = (|| {
+        let year = cur.number(4, 4)?;
+        cur.expect(b'-')?;
+        let month = cur.number(1, 2)?;
+        cur.expect(b'-')?;
+        let day = cur.number(1, 2)?;
+        cur.expect(b'-')?;
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        Some((date, cur.pos))
+    })();
+    match parsed {
+        Some((date, slug_start)) => (Some(date), &stem[slug_start..]),
+        None => (None, stem),
+    }
+}
+
+/// `YYYY-M(M)-D(D)`, optionally followed by `T`/`t`/spaces and
+/// `H(H):MM[:SS[.frac]]`, optionally followed by spaces and an offset.
+fn parse_iso_like(s: &str) -> Option<NaiveDateTime> {
+    let mut cur = Cursor::new(s);
+    let year = cur.number(4, 4)?;
+    cur.expect(b'-')?;
+    let month = cur.number(1, 2)?;
+    cur.expect(b'-')?;
+    let day = cur.number(1, 2)?;
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    if cur.at_end() {
+        return Some(date.and_time(NaiveTime::MIN));
+    }
+    // Date/time separator.
+    if matches!(cur.peek(), Some(b'T' | b't')) {
+        cur.pos += 1;
+    } else if cur.skip_spaces() == 0 {
+        return None;
+    }
+    let time = parse_time(&mut cur)?;
+    cur.skip_spaces();
+    if !cur.at_end() {
+        parse_offset(&mut cur)?;
+        if !cur.at_end() {
+            return None;
+        }
+    }
+    Some(date.and_time(time))
+}
+
+/// `H(H):MM[:SS[.frac]]`.
+fn parse_time(cur: &mut Cursor<'_>) -> Option<NaiveTime> {
+    let hour = cur.number(1, 2)?;
+    cur.expect(b':')?;
+    let minute = cur.number(2, 2)?;
+    let mut second = 0;
+    let mut nano = 0;
+    if cur.peek() == Some(b':') {
+        cur.pos += 1;
+        second = cur.number(2, 2)?;
+        if matches!(cur.peek(), Some(b'.' | b',')) {
+            cur.pos += 1;
+            let start = cur.pos;
+            let mut digits = 0;
+            while let Some(d) = cur.peek().filter(u8::is_ascii_digit) {
+                if digits < 9 {
+                    nano = nano * 10 + u32::from(d - b'0');
+                    digits += 1;
+                }
+                cur.pos += 1;
+            }
+            if cur.pos == start {
+                return None;
+            }
+            nano *= 10u32.pow(9 - digits);
+        }
+    }
+    // Leap seconds (`:60`) are not accepted: chrono would need them as nanos.
+    NaiveTime::from_hms_nano_opt(hour, minute, second, nano)
+}
+
+/// `Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM` or `+HH` (also `-`). Validated only.
+fn parse_offset(cur: &mut Cursor<'_>) -> Option<()> {
+    let rest = cur.rest();
+    for name in ["Z", "UTC", "GMT"] {
+        if rest.eq_ignore_ascii_case(name.as_bytes()) {
+            cur.pos += name.len();
+            return Some(());
+        }
+    }
+    match cur.peek()? {
+        b'+' | b'-' => cur.pos += 1,
+        _ => return None,
+    }
+    let hours = cur.fixed_digits(2)?;
+    let minutes = if cur.at_end() {
+        0
+    } else {
+        if cur.peek() == Some(b':') {
+            cur.pos += 1;
+        }
+        cur.fixed_digits(2)?
+    };
+    (hours <= 23 && minutes <= 59).then_some(())
+}
+
+/// RFC 2822 as exported by WordPress, with the weekday ignored (chrono would
+/// reject a date whose weekday is wrong, and the weekday adds nothing), plus
+/// the same without a zone.
+fn parse_rfc2822_like(s: &str) -> Option<NaiveDateTime> {
+    let without_weekday = match s.split_once(',') {
+        Some((weekday, rest)) if weekday.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
+            rest.trim_start()
+        }
+        _ => s,
+    };
+    if let Ok(dt) = DateTime::parse_from_rfc2822(without_weekday) {
+        return Some(dt.naive_local());
+    }
+    ["%d %b %Y %H:%M:%S", "%d %b %Y %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(without_weekday, format).ok())
+}
+
+/// A byte cursor over ASCII syntax.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(s: &'a str) -> Self {
+        Cursor {
+            bytes: s.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.pos += 1)
+    }
+
+    /// Skips ASCII spaces and tabs; returns how many.
+    fn skip_spaces(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// Reads exactly `n` ASCII digits (more may follow) as a number.
+    fn fixed_digits(&mut self, n: usize) -> Option<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + n)?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        self.pos += n;
+        Some(
+            digits
+                .iter()
+                .fold(0, |acc, d| acc * 10 + u32::from(d - b'0')),
+        )
+    }
+
+    /// Reads `min..=max` ASCII digits (no more follow) as a number.
+    fn number(&mut self, min: usize, max: usize) -> Option<u32> {
+        let start = self.pos;
+        let mut value = 0u32;
+        while let Some(d) = self.peek().filter(u8::is_ascii_digit) {
+            if self.pos - start == max {
+                return None;
+            }
+            value = value * 10 + u32::from(d - b'0');
+            self.pos += 1;
+        }
+        (self.pos - start >= min).then_some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<NaiveDateTime> {
+        NaiveDate::from_ymd_opt(y, mo, d).and_then(|date| date.and_hms_opt(h, mi, s))
+    }
+
+    #[test]
+    fn rfc2822_keeps_wall_clock_of_its_own_offset() {
+        assert_eq!(
+            parse_front_matter_date("Sat, 11 Jul 2009 15:00:00 +0000"),
+            dt(2009, 7, 11, 15, 0, 0)
+        );
+        assert_eq!(
+            parse_front_matter_date("Tue, 1 Jul 2003 10:52:37 +0900"),
+            dt(2003, 7, 1, 10, 52, 37)
+        );
+        // Weekday optional, and a wrong weekday is ignored rather than fatal.
+        assert_eq!(
+            parse_front_matter_date("11 Jul 2009 15:00:00 GMT"),
+            dt(2009, 7, 11, 15, 0, 0)
+        );
+        assert_eq!(
+            parse_front_matter_date("Mon, 11 Jul 2009 15:00:00 +0000"),
+            dt(2009, 7, 11, 15, 0, 0)
+        );
+        // Without a zone.
+        assert_eq!(
+            parse_front_matter_date("Sat, 11 Jul 2009 15:00"),
+            dt(2009, 7, 11, 15, 0, 0)
+        );
+    }
+
+    #[test]
+    fn iso_like_forms() {
+        let cases = [
+            ("2013-08-21 10:00:05 +0900", dt(2013, 8, 21, 10, 0, 5)),
+            ("2013-08-21 9:00:05 +0900", dt(2013, 8, 21, 9, 0, 5)),
+            ("2019-01-05T11:27", dt(2019, 1, 5, 11, 27, 0)),
+            ("2019-01-05T9:07", dt(2019, 1, 5, 9, 7, 0)),
+            ("2021-03-04T10:00:00+09:00", dt(2021, 3, 4, 10, 0, 0)),
+            ("2021-03-04T23:30:00Z", dt(2021, 3, 4, 23, 30, 0)),
+            ("2021-03-04T23:30:00-0500", dt(2021, 3, 4, 23, 30, 0)),
+            ("2021-03-04 23:30:00 UTC", dt(2021, 3, 4, 23, 30, 0)),
+            ("2021-03-04 23:30", dt(2021, 3, 4, 23, 30, 0)),
+            ("2021-03-04", dt(2021, 3, 4, 0, 0, 0)),
+            ("  2021-3-4  ", dt(2021, 3, 4, 0, 0, 0)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_front_matter_date(input), expected, "{input}");
+        }
+        assert_eq!(
+            parse_front_matter_date("2021-03-04T10:00:00.25+09:00"),
+            NaiveDate::from_ymd_opt(2021, 3, 4).and_then(|d| d.and_hms_milli_opt(10, 0, 0, 250))
+        );
+    }
+
+    #[test]
+    fn rejects_garbage_and_impossible_dates() {
+        for input in [
+            "",
+            "yesterday",
+            "2013-02-30",
+            "2013-13-01",
+            "2013-08-21 25:00",
+            "2013-08-21 10:61",
+            "2013-08-21 10:00 +0900 extra",
+            "2013-08-21 10:00 +99:00",
+            "2013-08-2110:00",
+            "20130821",
+            "Sat, 32 Jul 2009 15:00:00 +0000",
+        ] {
+            assert_eq!(parse_front_matter_date(input), None, "{input}");
+        }
+    }
+
+    #[test]
+    fn file_name_date_prefix() {
+        assert_eq!(
+            split_file_name_date("2009-07-11-hbstudy-1"),
+            (NaiveDate::from_ymd_opt(2009, 7, 11), "hbstudy-1")
+        );
+        assert_eq!(
+            split_file_name_date("2005-8-3-2-8"),
+            (NaiveDate::from_ymd_opt(2005, 8, 3), "2-8")
+        );
+        assert_eq!(split_file_name_date("about"), (None, "about"));
+        assert_eq!(split_file_name_date("2013-02-30-x"), (None, "2013-02-30-x"));
+        assert_eq!(split_file_name_date("2013-08-21"), (None, "2013-08-21"));
+        assert_eq!(
+            split_file_name_date("20130-08-21-x"),
+            (None, "20130-08-21-x")
+        );
+    }
+}
