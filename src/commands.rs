@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use anstream::println;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use sagasu_analyzer::Analyzer;

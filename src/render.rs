@@ -64,8 +64,9 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     if response.hits.is_empty() {
         println!("No results{query} ({} ms).", response.took_ms);
     } else {
+        let noun = if response.total == 1 { "result" } else { "results" };
         println!(
-            "{} results{query}, showing {first}-{last} ({} ms)",
+            "{} {noun}{query}, showing {first}-{last} ({} ms)",
             response.total, response.took_ms
         );
     }
@@ -120,7 +121,7 @@ pub fn analysis(text: &str, analysis: &Analysis) -> std::io::Result<()> {
             "  {:>3}  {:<12} {DIM}{:<9} {} «{}» {}..{}{DIM:#}",
             term.position,
             term.text,
-            format!("{:?}", term.kind).to_lowercase(),
+            term.kind.as_str(),
             term.part_of_speech,
             &text[term.offset_from..term.offset_to],
             term.offset_from,

@@ -66,6 +66,17 @@ pub enum TermKind {
     Part,
 }
 
+impl TermKind {
+    /// The kind's name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Surface => "surface",
+            Self::BaseForm => "base_form",
+            Self::Part => "part",
+        }
+    }
+}
+
 /// A morphological term.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Term {
@@ -85,12 +96,12 @@ pub struct Term {
 
 impl Term {
     /// The term as a Tantivy token.
-    pub fn to_token(&self) -> Token {
+    pub fn into_token(self) -> Token {
         Token {
             offset_from: self.offset_from,
             offset_to: self.offset_to,
             position: self.position,
-            text: self.text.clone(),
+            text: self.text,
             position_length: 1,
         }
     }

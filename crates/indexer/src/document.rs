@@ -72,7 +72,7 @@ pub fn to_tantivy_date(date: NaiveDateTime) -> DateTime {
 }
 
 fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: Analysis) {
-    let tokens: Vec<Token> = analysis.terms.iter().map(Term::to_token).collect();
+    let tokens: Vec<Token> = analysis.terms.into_iter().map(Term::into_token).collect();
     doc.add_pre_tokenized_text(terms, pretokenized(tokens));
     doc.add_pre_tokenized_text(bigrams, pretokenized(analysis.bigrams));
 }
