@@ -64,7 +64,11 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     if response.hits.is_empty() {
         println!("No results{query} ({} ms).", response.took_ms);
     } else {
-        let noun = if response.total == 1 { "result" } else { "results" };
+        let noun = if response.total == 1 {
+            "result"
+        } else {
+            "results"
+        };
         println!(
             "{} {noun}{query}, showing {first}-{last} ({} ms)",
             response.total, response.took_ms

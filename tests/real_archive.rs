@@ -59,11 +59,29 @@ fn the_real_archive_indexes_and_finds_the_seed_post() {
         .success();
     let report = json(&report.get_output().stdout);
     assert_eq!(report["added"], 874, "{report}");
-    assert_eq!(report["failed"].as_array().map(Vec::len), Some(0), "{report}");
+    assert_eq!(
+        report["failed"].as_array().map(Vec::len),
+        Some(0),
+        "{report}"
+    );
 
     let seed_search = sagasu()
-        .args(["search", "インフラエンジニア", "--tag", "hbstudy", "--category", "Tech"])
-        .args(["--from", "2009-07-01", "--to", "2009-07-31", "--json", "--index"])
+        .args([
+            "search",
+            "インフラエンジニア",
+            "--tag",
+            "hbstudy",
+            "--category",
+            "Tech",
+        ])
+        .args([
+            "--from",
+            "2009-07-01",
+            "--to",
+            "2009-07-31",
+            "--json",
+            "--index",
+        ])
         .arg(&index)
         .assert()
         .success();
