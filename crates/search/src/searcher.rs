@@ -97,7 +97,12 @@ impl Searcher {
         let (query, has_text) = self.build_query(&parsed, request)?;
 
         let searcher = self.reader.searcher();
-        let offset = (request.page - 1).saturating_mul(request.per_page);
+        // Tantivy buffers `offset + limit` hits, so a page far past the end
+        // must not become a huge allocation: no page starts beyond the index.
+        let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let offset = (request.page - 1)
+            .saturating_mul(request.per_page)
+            .min(num_docs);
         let top = TopDocs::with_limit(request.per_page).and_offset(offset);
         let date = || SortByStaticFastValue::<DateTime>::for_field("date");
         let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match request.sort {
@@ -327,4 +332,124 @@ fn format_day(date: DateTime) -> String {
     ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0)
         .map(|date| date.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use sagasu_indexer::IndexOptions;
+
+    use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    /// Writes `posts` (file name, front matter lines, body) and indexes them.
+    fn index_posts(
+        dir: &Path,
+        posts: &[(&str, &str, &str)],
+    ) -> std::result::Result<Searcher, Box<dyn std::error::Error>> {
+        let archive = dir.join("posts");
+        std::fs::create_dir_all(&archive)?;
+        for (name, front, body) in posts {
+            std::fs::write(archive.join(name), format!("---\n{front}\n---\n{body}\n"))?;
+        }
+        let index = dir.join("index");
+        let options = IndexOptions {
+            threads: 1,
+            ..IndexOptions::default()
+        };
+        let report = sagasu_indexer::index(&index, &[archive], &options, &|_| {})?;
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        Ok(Searcher::open(&index)?)
+    }
+
+    fn ids(response: &SearchResponse) -> Vec<&str> {
+        response.hits.iter().map(|hit| hit.id.as_str()).collect()
+    }
+
+    #[test]
+    fn word_matches_outrank_substring_matches_and_ties_go_to_newer_posts() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                ("2010-01-01-old.md", "title: 古い記事", "サーバを移行した。"),
+                (
+                    "2012-01-01-new.md",
+                    "title: 新しい記事",
+                    "サーバを移行した。",
+                ),
+                (
+                    "2011-01-01-part.md",
+                    "title: 部分一致",
+                    "サーバント設計の話。",
+                ),
+            ],
+        )?;
+        let response = searcher.search(&SearchRequest::new("サーバ"))?;
+        assert_eq!(
+            ids(&response),
+            [
+                "2012-01-01-new.md",
+                "2010-01-01-old.md",
+                "2011-01-01-part.md"
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn filters_combine_and_facets_count_the_whole_result_set() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2009-07-11-a.md",
+                    "tags: [hbstudy, Report]\ncategories: [Tech]",
+                    "勉強会の記録。",
+                ),
+                (
+                    "2009-08-01-b.md",
+                    "tags: [hbstudy, report]\ncategories: [Life]",
+                    "勉強会の感想。",
+                ),
+                (
+                    "2010-01-05-c.md",
+                    "tags: [HBSTUDY]\ncategories: [Tech]",
+                    "勉強会のまとめ。",
+                ),
+            ],
+        )?;
+        let mut request = SearchRequest::new("勉強会");
+        request.tags = vec!["ＨＢＳＴＵＤＹ".to_owned()];
+        request.from = Some("2009".parse()?);
+        request.to = Some("2009-07".parse()?);
+        let response = searcher.search(&request)?;
+        assert_eq!(ids(&response), ["2009-07-11-a.md"]);
+
+        let mut request = SearchRequest::new("");
+        request.per_page = 1;
+        let response = searcher.search(&request)?;
+        assert_eq!(
+            (response.total, ids(&response)),
+            (3, vec!["2010-01-05-c.md"])
+        );
+        let tags: Vec<(&str, u64)> = response
+            .facets
+            .tags
+            .iter()
+            .map(|f| (f.value.as_str(), f.count))
+            .collect();
+        assert_eq!(tags, [("hbstudy", 3), ("Report", 2)]);
+        let years: Vec<(&str, u64)> = response
+            .facets
+            .years
+            .iter()
+            .map(|f| (f.value.as_str(), f.count))
+            .collect();
+        assert_eq!(years, [("2010", 1), ("2009", 2)]);
+        Ok(())
+    }
 }
