@@ -61,8 +61,14 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     } else {
         format!(" for {:?}", request.query)
     };
-    if response.hits.is_empty() {
+    if response.total == 0 {
         println!("No results{query} ({} ms).", response.took_ms);
+    } else if response.hits.is_empty() {
+        let pages = response.total.div_ceil(response.per_page);
+        println!(
+            "{} results{query}; page {} is past the last page ({pages}).",
+            response.total, response.page
+        );
     } else {
         let noun = if response.total == 1 {
             "result"
