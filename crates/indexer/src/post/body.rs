@@ -256,64 +256,44 @@ fn raw_html_regions(markdown: &str) -> Vec<Range<usize>> {
     // and candidate start tags.
     let mut triggers: Vec<usize> = Vec::new();
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new(); // line start, name start, name end
-    let mut fence: Option<(u8, usize)> = None;
-    let mut previous_blank = true;
     let mut in_list = false;
-    let mut line_start = 0;
-    while line_start < markdown.len() {
-        let line_end = markdown[line_start..]
-            .find('\n')
-            .map_or(markdown.len(), |i| line_start + i);
-        let line = &markdown[line_start..line_end];
-        let next = line_end + 1;
-        let (indent, content_offset) = indentation(line);
-        let content = line[content_offset..].trim_end();
-
-        if let Some((fence_char, fence_len)) = fence {
-            if indent < 4
-                && fence_length(content, fence_char) >= fence_len
-                && content
-                    .trim_start_matches(char::from(fence_char))
-                    .is_empty()
-            {
-                fence = None;
-            }
-            line_start = next;
-            continue;
-        }
-        if content.is_empty() {
-            previous_blank = true;
-            line_start = next;
+    for line in MarkdownLines::new(markdown) {
+        let Line {
+            start,
+            content_start,
+            indent,
+            content,
+            kind,
+            after_blank,
+        } = line;
+        if matches!(kind, LineKind::Blank | LineKind::Fenced) {
             continue;
         }
         let tag = tag_name(content);
-        if previous_blank
+        if after_blank
             && (indent >= 4 || tag.is_some_and(|(s, e)| !is_commonmark_block_tag(&content[s..e])))
         {
-            triggers.push(line_start);
+            triggers.push(start);
         }
-        if indent < 4 {
-            if let Some(opened) = fence_open(content) {
-                fence = Some(opened);
-            } else if is_list_marker(content) {
-                in_list = true;
-            } else if let Some((name_start, name_end)) =
-                tag.filter(|_| content.as_bytes().get(1) != Some(&b'/'))
-            {
-                if is_raw_block_element(&content[name_start..name_end]) && (indent == 0 || !in_list)
-                {
-                    let base = line_start + content_offset;
-                    candidates.push((line_start, base + name_start, base + name_end));
-                }
-                if indent == 0 {
-                    in_list = false;
-                }
-            } else if indent == 0 && previous_blank {
+        // Lists and region start tags count only on lines indented by less
+        // than four columns.
+        if kind != LineKind::Text || indent >= 4 {
+            continue;
+        }
+        if is_list_marker(content) {
+            in_list = true;
+        } else if let Some((name_start, name_end)) =
+            tag.filter(|_| content.as_bytes().get(1) != Some(&b'/'))
+        {
+            if is_raw_block_element(&content[name_start..name_end]) && (indent == 0 || !in_list) {
+                candidates.push((start, content_start + name_start, content_start + name_end));
+            }
+            if indent == 0 {
                 in_list = false;
             }
+        } else if indent == 0 && after_blank {
+            in_list = false;
         }
-        previous_blank = false;
-        line_start = next;
     }
     if triggers.is_empty() {
         return Vec::new();
@@ -451,56 +431,33 @@ pub(crate) fn unindent_exported_html(markdown: &str) -> Cow<'_, str> {
     }
     let mut out: Option<String> = None;
     let mut copied_up_to = 0;
-    let mut fence: Option<(u8, usize)> = None;
-    let mut previous_blank = true;
     let mut previous_html = false;
     let mut in_code = false;
-    let mut line_start = 0;
-    while line_start < markdown.len() {
-        let line_end = markdown[line_start..]
-            .find('\n')
-            .map_or(markdown.len(), |i| line_start + i);
-        let line = &markdown[line_start..line_end];
-        let next = line_end + 1;
-        let (indent, content_offset) = indentation(line);
-        let content = line[content_offset..].trim_end();
-
-        if let Some((fence_char, fence_len)) = fence {
-            if indent < 4
-                && fence_length(content, fence_char) >= fence_len
-                && content
-                    .trim_start_matches(char::from(fence_char))
-                    .is_empty()
-            {
-                fence = None;
+    for line in MarkdownLines::new(markdown) {
+        let content = line.content;
+        match line.kind {
+            LineKind::Blank => continue,
+            LineKind::Fenced => {
+                previous_html = false;
+                continue;
             }
-            previous_html = false;
-            line_start = next;
-            continue;
-        }
-        if content.is_empty() {
-            previous_blank = true;
-            line_start = next;
-            continue;
+            LineKind::FenceOpening | LineKind::Text => {}
         }
         let looks_html = starts_with_tag(content) || content.ends_with('>');
-        if indent >= 4 {
-            if previous_blank && !in_code {
+        if line.indent >= 4 {
+            if line.after_blank && !in_code {
                 if previous_html && looks_html {
                     let out = out.get_or_insert_with(|| String::with_capacity(markdown.len()));
-                    out.push_str(&markdown[copied_up_to..line_start]);
-                    copied_up_to = line_start + content_offset;
+                    out.push_str(&markdown[copied_up_to..line.start]);
+                    copied_up_to = line.content_start;
                 } else {
                     in_code = true;
                 }
             }
         } else {
             in_code = false;
-            fence = fence_open(content);
         }
         previous_html = content.starts_with('<') || content.ends_with('>');
-        previous_blank = false;
-        line_start = next;
     }
     match out {
         None => Cow::Borrowed(markdown),
@@ -508,6 +465,117 @@ pub(crate) fn unindent_exported_html(markdown: &str) -> Cow<'_, str> {
             out.push_str(&markdown[copied_up_to..]);
             Cow::Owned(out)
         }
+    }
+}
+
+/// One line of a Markdown source, as [`MarkdownLines`] yields it.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    /// Byte offset of the line's start in the source.
+    start: usize,
+    /// Byte offset in the source of the first character after the
+    /// indentation.
+    content_start: usize,
+    /// Columns of indentation (see [`indentation`]).
+    indent: usize,
+    /// The line without its indentation and trailing whitespace.
+    content: &'a str,
+    kind: LineKind,
+    /// Whether the last earlier line that is not [`LineKind::Fenced`] is
+    /// blank; true when there is none.
+    after_blank: bool,
+}
+
+/// What a [`Line`] is, as far as blank lines and fenced code go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// Empty or whitespace only, outside fenced code.
+    Blank,
+    /// The opening fence of a fenced code block: three or more backticks or
+    /// tildes (see [`fence_open`]), indented by at most three columns.
+    FenceOpening,
+    /// Inside a fenced code block, closing fence included.
+    Fenced,
+    /// Any other line.
+    Text,
+}
+
+/// The lines of a Markdown source (split at `\n`; a final `\n` does not
+/// start another line), tracking fenced code blocks and blank lines.
+#[derive(Debug, Clone)]
+struct MarkdownLines<'a> {
+    markdown: &'a str,
+    /// Where the next line starts.
+    next: usize,
+    /// The open fenced code block: its fence character and length.
+    fence: Option<(u8, usize)>,
+    /// The last line that is not [`LineKind::Fenced`] was blank, or there
+    /// was none.
+    after_blank: bool,
+}
+
+impl<'a> MarkdownLines<'a> {
+    fn new(markdown: &'a str) -> Self {
+        MarkdownLines {
+            markdown,
+            next: 0,
+            fence: None,
+            after_blank: true,
+        }
+    }
+}
+
+impl<'a> Iterator for MarkdownLines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let start = self.next;
+        if start >= self.markdown.len() {
+            return None;
+        }
+        let end = self.markdown[start..]
+            .find('\n')
+            .map_or(self.markdown.len(), |i| start + i);
+        self.next = end + 1;
+        let line = &self.markdown[start..end];
+        let (indent, content_offset) = indentation(line);
+        let content = line[content_offset..].trim_end();
+        let after_blank = self.after_blank;
+
+        let kind = if let Some((fence_char, fence_len)) = self.fence {
+            if indent < 4
+                && fence_length(content, fence_char) >= fence_len
+                && content
+                    .trim_start_matches(char::from(fence_char))
+                    .is_empty()
+            {
+                self.fence = None;
+            }
+            LineKind::Fenced
+        } else if content.is_empty() {
+            self.after_blank = true;
+            LineKind::Blank
+        } else {
+            self.after_blank = false;
+            self.fence = if indent < 4 {
+                fence_open(content)
+            } else {
+                None
+            };
+            if self.fence.is_some() {
+                LineKind::FenceOpening
+            } else {
+                LineKind::Text
+            }
+        };
+        Some(Line {
+            start,
+            content_start: start + content_offset,
+            indent,
+            content,
+            kind,
+            after_blank,
+        })
     }
 }
 
