@@ -21,7 +21,7 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} posts ({eta})")
+        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} posts ({eta}) {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
