@@ -21,9 +21,11 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} posts ({eta}) {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} indexing [{bar:30}] {pos}/{len} posts ({eta}) {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let on_progress = |progress: Progress| match progress {
         Progress::Found(total) => bar.set_length(total as u64),

@@ -54,8 +54,10 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
 }
 
 pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> std::io::Result<()> {
-    let first = (response.page - 1) * response.per_page + 1;
-    let last = first + response.hits.len().saturating_sub(1);
+    let first = (response.page - 1)
+        .saturating_mul(response.per_page)
+        .saturating_add(1);
+    let last = first.saturating_add(response.hits.len().saturating_sub(1));
     let query = if request.query.trim().is_empty() {
         String::new()
     } else {

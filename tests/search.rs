@@ -409,7 +409,7 @@ fn pages_continue_without_overlap() -> TestResult {
 /// to multiply with overflow", exit 101 in a debug build; it wraps silently
 /// in release).
 #[test]
-#[ignore = "bug: text output of a huge --page panics on multiply overflow in render.rs"]
+
 fn a_huge_page_number_does_not_crash() -> TestResult {
     let sandbox = indexed_sample()?;
     let mut problems = Problems::default();

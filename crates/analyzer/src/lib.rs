@@ -50,7 +50,7 @@ pub enum Error {
     #[error(transparent)]
     Dictionary(#[from] sagasu_ipadic::Error),
     /// Lindera failed to segment the text.
-    #[error("morphological analysis failed: {0}")]
+    #[error("morphological analysis failed")]
     Segmentation(#[from] lindera::error::LinderaError),
 }
 

@@ -25,12 +25,20 @@ pub(crate) fn build(
     };
     let title = analyzer.analyze(&post.title).map_err(analysis_error)?;
     let body = analyzer.analyze(&post.body).map_err(analysis_error)?;
+    // Tag and category names are searchable words too; a line break keeps
+    // one name's words from forming a phrase with the next name's.
+    let labels = post.tags.iter().chain(&post.categories).map(String::as_str);
+    let labels = analyzer
+        .analyze(&labels.collect::<Vec<_>>().join("\n"))
+        .map_err(analysis_error)?;
 
     let mut doc = TantivyDocument::new();
     doc.add_text(fields.path, &post.path);
     doc.add_u64(fields.hash, hash);
     add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, title);
     add_analysed(&mut doc, fields.body_terms, fields.body_bigrams, body);
+    let label_tokens = labels.terms.into_iter().map(Term::into_token).collect();
+    doc.add_pre_tokenized_text(fields.label_terms, pretokenized(label_tokens));
     doc.add_text(fields.title, &post.title);
     doc.add_text(fields.body, &post.body);
     doc.add_text(fields.url, &post.url);
@@ -93,13 +101,19 @@ fn add_names(
     display_field: Field,
     names: &[String],
 ) {
+    let mut keys = Vec::with_capacity(names.len());
     for name in names {
         let key = normalize_key(name);
         if key.is_empty() {
             continue;
         }
-        doc.add_text(key_field, &key);
-        doc.add_text(facet_field, format!("{key}{FACET_SEPARATOR}{name}"));
         doc.add_text(display_field, name);
+        // Two spellings of one name (`aws`, `ＡＷＳ`) are one filter and
+        // facet value: the post counts once, under its first spelling.
+        if !keys.contains(&key) {
+            doc.add_text(key_field, &key);
+            doc.add_text(facet_field, format!("{key}{FACET_SEPARATOR}{name}"));
+            keys.push(key);
+        }
     }
 }

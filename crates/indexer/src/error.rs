@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -40,13 +40,13 @@ pub enum Error {
         message: String,
     },
     /// A post's text could not be analysed.
-    #[error("{path}: analysis failed: {source}")]
+    #[error("{path}: analysis failed")]
     Analysis {
         path: PathBuf,
         source: sagasu_analyzer::Error,
     },
     /// A directory to index could not be walked.
-    #[error("{path}: cannot read directory: {source}")]
+    #[error("{path}: cannot read directory")]
     Walk {
         path: PathBuf,
         source: walkdir::Error,
@@ -62,7 +62,7 @@ pub enum Error {
     #[error("{path} is not empty and is not a sagasu index; choose another --index")]
     NotAnIndex { path: PathBuf },
     /// The index directory cannot be created or read.
-    #[error("index directory {path}: {source}")]
+    #[error("index directory {path}")]
     IndexDir {
         path: PathBuf,
         source: std::io::Error,
@@ -84,11 +84,27 @@ pub enum Error {
     #[error("the index at {path} is being written by another process (its writer lock is held)")]
     Locked { path: PathBuf },
     /// Tantivy failed on the index.
-    #[error("index at {path}: {source}")]
+    #[error("index at {path}")]
     Tantivy {
         path: PathBuf,
         source: tantivy::TantivyError,
     },
+}
+
+impl Error {
+    /// The message followed by its causes, `: `-separated. `Display` shows
+    /// only the message, so that reporters that walk the source chain (such
+    /// as `anyhow`'s `{:#}`) do not print a cause twice.
+    pub fn with_causes(&self) -> String {
+        let mut message = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(err) = cause {
+            message.push_str(": ");
+            message.push_str(&err.to_string());
+            cause = err.source();
+        }
+        message
+    }
 }
 
 /// Result alias for this crate.

@@ -98,7 +98,11 @@ enum Outcome {
     Added,
     Updated,
     Unchanged,
-    Skipped(Failure),
+    /// Not a post (any more); `removed` when an indexed version was deleted.
+    Skipped {
+        failure: Failure,
+        removed: bool,
+    },
     Failed(Failure),
 }
 
@@ -110,12 +114,13 @@ pub fn index(
     options: &IndexOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report> {
+    // Walk first: a mistyped directory must not leave an empty index behind.
+    let (candidates, mut failed) = walk(roots)?;
     let store = SagasuIndex::open_or_create(index_dir)?;
     let analyzer = Analyzer::new().map_err(|source| Error::Analysis {
         path: index_dir.to_path_buf(),
         source,
     })?;
-    let (candidates, mut failed) = walk(roots)?;
     progress(Progress::Found(candidates.len()));
 
     let tantivy_error = |source| Error::Tantivy {
@@ -155,7 +160,10 @@ pub fn index(
             Outcome::Added => report.added += 1,
             Outcome::Updated => report.updated += 1,
             Outcome::Unchanged => report.unchanged += 1,
-            Outcome::Skipped(failure) => report.skipped.push(failure),
+            Outcome::Skipped { failure, removed } => {
+                report.removed += usize::from(removed);
+                report.skipped.push(failure);
+            }
             Outcome::Failed(failure) => report.failed.push(failure),
         }
     }
@@ -187,9 +195,10 @@ fn process(
     analyzer: &Analyzer,
     writer: &IndexWriter<TantivyDocument>,
 ) -> Outcome {
+    let path_term = || Term::from_field_text(store.fields.path, &candidate.id);
     // Post errors name the post by id; the report names the file on disk.
     let failure = |error: Error| {
-        let message = error.to_string();
+        let message = error.with_causes();
         let reason = message
             .strip_prefix(&candidate.id)
             .and_then(|rest| rest.strip_prefix(": "))
@@ -217,9 +226,8 @@ fn process(
         .and_then(|post| document::build(analyzer, &store.fields, post, hash));
     match doc {
         Ok(doc) => {
-            let path_term = Term::from_field_text(store.fields.path, &candidate.id);
             if previous.is_some() {
-                writer.delete_term(path_term);
+                writer.delete_term(path_term());
             }
             if let Err(source) = writer.add_document(doc) {
                 return Outcome::Failed(failure(Error::Tantivy {
@@ -233,8 +241,16 @@ fn process(
                 Outcome::Added
             }
         }
+        // A file that stopped being a post (unpublished, front matter
+        // removed) leaves the index; a broken post, below, does not.
         Err(error @ (Error::NoFrontMatter { .. } | Error::Unpublished { .. })) => {
-            Outcome::Skipped(failure(error))
+            if previous.is_some() {
+                writer.delete_term(path_term());
+            }
+            Outcome::Skipped {
+                failure: failure(error),
+                removed: previous.is_some(),
+            }
         }
         Err(error) => Outcome::Failed(failure(error)),
     }
@@ -319,7 +335,7 @@ fn walk(roots: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Failure>)> {
                             path: path.clone(),
                             source,
                         }
-                        .to_string(),
+                        .with_causes(),
                         path,
                     });
                     continue;

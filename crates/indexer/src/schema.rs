@@ -7,6 +7,7 @@
 //! | `title` | | yes | | title as written |
 //! | `title_terms`, `body_terms` | terms + positions | | | morphological terms ([`sagasu_analyzer`]) |
 //! | `title_bigrams`, `body_bigrams` | terms + positions | | | character bigrams |
+//! | `label_terms` | terms + positions | | | morphological terms of the tag and category names |
 //! | `body` | | yes | | plain text of the body, for snippets |
 //! | `url`, `author` | | yes | | permalink and author |
 //! | `date` | yes | yes | yes | local date and time (wall clock, stored as UTC) |
@@ -47,6 +48,7 @@ pub struct Fields {
     pub body: Field,
     pub body_terms: Field,
     pub body_bigrams: Field,
+    pub label_terms: Field,
     pub url: Field,
     pub author: Field,
     pub date: Field,
@@ -76,7 +78,8 @@ pub fn build() -> (Schema, Fields) {
         title_bigrams: builder.add_text_field("title_bigrams", analysed.clone()),
         body: builder.add_text_field("body", stored_text.clone()),
         body_terms: builder.add_text_field("body_terms", analysed.clone()),
-        body_bigrams: builder.add_text_field("body_bigrams", analysed),
+        body_bigrams: builder.add_text_field("body_bigrams", analysed.clone()),
+        label_terms: builder.add_text_field("label_terms", analysed),
         url: builder.add_text_field("url", stored_text.clone()),
         author: builder.add_text_field("author", stored_text.clone()),
         date: builder.add_date_field(

@@ -24,7 +24,7 @@ pub const VERSION: &str = "mecab-ipadic-2.7.0-20070801";
 pub enum Error {
     /// The embedded tables are unreadable: the build produced a dictionary in
     /// a format this version of Lindera does not read.
-    #[error("the embedded IPADIC dictionary is unusable: {0}")]
+    #[error("the embedded IPADIC dictionary is unusable")]
     Load(#[from] lindera_dictionary::error::LinderaError),
 }
 

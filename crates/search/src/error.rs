@@ -21,10 +21,10 @@ pub enum Error {
     #[error(transparent)]
     Index(#[from] sagasu_indexer::Error),
     /// The query text could not be analysed.
-    #[error("query analysis failed: {0}")]
+    #[error("query analysis failed")]
     Analysis(#[from] sagasu_analyzer::Error),
     /// Tantivy failed while searching.
-    #[error("search failed: {0}")]
+    #[error("search failed")]
     Tantivy(#[from] tantivy::TantivyError),
 }
 

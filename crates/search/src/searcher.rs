@@ -12,8 +12,8 @@ use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
@@ -25,10 +25,12 @@ use crate::request::{SearchRequest, Sort};
 use crate::response::{FacetCount, Hit, SearchResponse};
 use crate::snippet::Highlighter;
 
-/// Weight of a match in each text field. A title match counts most; a
-/// bigram (substring) match counts less than a word match.
+/// Weight of a match in each text field. A title match counts most, then a
+/// tag or category name; a bigram (substring) match counts less than a word
+/// match.
 const TITLE_TERMS_BOOST: f32 = 3.0;
 const BODY_TERMS_BOOST: f32 = 1.0;
+const LABEL_TERMS_BOOST: f32 = 2.0;
 const TITLE_BIGRAMS_BOOST: f32 = 0.6;
 const BODY_BIGRAMS_BOOST: f32 = 0.3;
 
@@ -186,11 +188,14 @@ impl Searcher {
         let fields = &self.store.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut has_text = false;
+        let mut searchable_text = false;
         for alternatives in &parsed.must {
             let mut options = Vec::new();
             for atom in alternatives {
-                has_text |= matches!(atom, Atom::Word(_) | Atom::Phrase(_));
+                let is_text = matches!(atom, Atom::Word(_) | Atom::Phrase(_));
+                has_text |= is_text;
                 if let Some(query) = self.atom_query(atom)? {
+                    searchable_text |= is_text;
                     options.push(query);
                 }
             }
@@ -229,6 +234,11 @@ impl Searcher {
             });
             clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
         }
+        // Words were typed but none has anything to search for (only
+        // punctuation, say): nothing matches, rather than everything.
+        if has_text && !searchable_text {
+            return Ok((Box::new(EmptyQuery), false));
+        }
         if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
             clauses.push((Occur::Must, filter(Box::new(AllQuery))));
         }
@@ -255,6 +265,7 @@ impl Searcher {
         for (field, boost, terms) in [
             (fields.title_terms, TITLE_TERMS_BOOST, &terms),
             (fields.body_terms, BODY_TERMS_BOOST, &terms),
+            (fields.label_terms, LABEL_TERMS_BOOST, &terms),
             (fields.title_bigrams, TITLE_BIGRAMS_BOOST, &bigrams),
             (fields.body_bigrams, BODY_BIGRAMS_BOOST, &bigrams),
         ] {
