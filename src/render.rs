@@ -127,7 +127,7 @@ fn terminal_snippet(snippet: &str) -> String {
 }
 
 pub fn analysis(text: &str, analysis: &Analysis) -> std::io::Result<()> {
-    println!("{TITLE}terms{TITLE:#} (title_terms, body_terms)");
+    println!("{TITLE}terms{TITLE:#} (title_terms, body_terms, label_terms)");
     for term in &analysis.terms {
         println!(
             "  {:>3}  {:<12} {DIM}{:<9} {} «{}» {}..{}{DIM:#}",
