@@ -82,6 +82,10 @@ pub struct SearchArgs {
     /// Result order: relevance, newest or oldest.
     #[arg(long, default_value = "relevance", value_name = "ORDER")]
     pub sort: String,
+    /// How words combine: all must match, or any may. With `all`, a search
+    /// that finds nothing is retried as `any` (and says so).
+    #[arg(long = "match", default_value = "all", value_name = "MODE")]
+    pub match_mode: String,
     /// Results per page (1 to 100).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,

@@ -64,6 +64,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         sort: args.sort.parse().context("--sort")?,
         page: args.page,
         per_page: args.limit,
+        match_mode: args.match_mode.parse().context("--match")?,
     };
     if let Err(err) = request.validate() {
         let flag = match err {

@@ -82,18 +82,21 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
             response.total, response.took_ms
         );
     }
+    if response.relaxed {
+        println!("{DIM}No post has every word; showing posts with any of them.{DIM:#}");
+    }
     for hit in &response.hits {
         println!();
-        println!("{TITLE}{}{TITLE:#}", hit.title);
+        println!("{TITLE}{}{TITLE:#}", unescape(&hit.title));
         let mut meta = vec![
             hit.date.clone().unwrap_or_else(|| "----------".to_owned()),
-            hit.url.clone(),
+            unescape(&hit.url),
         ];
         if !hit.tags.is_empty() {
             meta.push(
                 hit.tags
                     .iter()
-                    .map(|t| format!("#{t}"))
+                    .map(|t| format!("#{}", unescape(t)))
                     .collect::<Vec<_>>()
                     .join(" "),
             );
@@ -106,6 +109,12 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     std::io::stdout().flush()
 }
 
+/// The text of an escaped display string (the read side escapes them for
+/// HTML pages).
+fn unescape(text: &str) -> String {
+    html_escape::decode_html_entities(text).into_owned()
+}
+
 /// Turns an HTML snippet into terminal text: entities decoded, `<mark>` as
 /// colour.
 fn terminal_snippet(snippet: &str) -> String {
@@ -116,12 +125,9 @@ fn terminal_snippet(snippet: &str) -> String {
             (_, Some((marked, rest))) => (marked, rest),
         };
         if !marked.is_empty() {
-            out.push_str(&format!(
-                "{MARK}{}{MARK:#}",
-                html_escape::decode_html_entities(marked)
-            ));
+            out.push_str(&format!("{MARK}{}{MARK:#}", unescape(marked)));
         }
-        out.push_str(&html_escape::decode_html_entities(rest));
+        out.push_str(&unescape(rest));
     }
     out
 }

@@ -11,6 +11,9 @@ pub enum Error {
     /// The sort order is unknown.
     #[error("invalid sort {0:?}: use relevance, newest or oldest")]
     InvalidSort(String),
+    /// The match mode is unknown.
+    #[error("invalid match {0:?}: use all or any")]
+    InvalidMatch(String),
     /// Pages count from 1.
     #[error("invalid page: pages count from 1")]
     InvalidPage,
@@ -34,6 +37,7 @@ impl Error {
         match self {
             Self::InvalidDate(_) => "invalid_date",
             Self::InvalidSort(_) => "invalid_sort",
+            Self::InvalidMatch(_) => "invalid_match",
             Self::InvalidPage => "invalid_page",
             Self::InvalidPerPage(_) => "invalid_per_page",
             Self::Index(_) => "index_unavailable",

@@ -12,7 +12,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::response::{FacetCount, Facets};
+use crate::response::{Archive, FacetCount, Facets, MonthCount, YearCount};
 
 /// How many values of each facet a response lists.
 pub const FACET_LIMIT: usize = 30;
@@ -22,12 +22,12 @@ pub const FACET_LIMIT: usize = 30;
 pub(crate) struct FacetCollector;
 
 /// Raw counts: `key U+001F spelling` → count, for tags and categories, and
-/// posts per year.
+/// posts per month.
 #[derive(Debug, Default)]
 pub(crate) struct RawFacets {
     tags: HashMap<String, u64>,
     categories: HashMap<String, u64>,
-    years: BTreeMap<i32, u64>,
+    months: BTreeMap<(i32, u32), u64>,
     /// Oldest and newest date seen.
     dates: Option<(DateTime, DateTime)>,
 }
@@ -36,7 +36,7 @@ pub(crate) struct FacetSegmentCollector {
     tags: Option<(StrColumn, Vec<u64>)>,
     categories: Option<(StrColumn, Vec<u64>)>,
     date_column: Column<DateTime>,
-    years: BTreeMap<i32, u64>,
+    months: BTreeMap<(i32, u32), u64>,
     dates: Option<(DateTime, DateTime)>,
 }
 
@@ -60,7 +60,7 @@ impl Collector for FacetCollector {
             tags: counts(fast.str("tag_facet")?),
             categories: counts(fast.str("category_facet")?),
             date_column: fast.date("date")?,
-            years: BTreeMap::new(),
+            months: BTreeMap::new(),
             dates: None,
         })
     }
@@ -78,8 +78,8 @@ impl Collector for FacetCollector {
             for (value, count) in fruit.categories {
                 *merged.categories.entry(value).or_default() += count;
             }
-            for (year, count) in fruit.years {
-                *merged.years.entry(year).or_default() += count;
+            for (month, count) in fruit.months {
+                *merged.months.entry(month).or_default() += count;
             }
             if let Some((first, last)) = fruit.dates {
                 merged.widen_dates(first);
@@ -107,7 +107,7 @@ impl SegmentCollector for FacetSegmentCollector {
                 None => (date, date),
             });
             if let Some(date) = ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0) {
-                *self.years.entry(date.year()).or_default() += 1;
+                *self.months.entry((date.year(), date.month())).or_default() += 1;
             }
         }
     }
@@ -133,7 +133,7 @@ impl SegmentCollector for FacetSegmentCollector {
         RawFacets {
             tags: resolve(self.tags),
             categories: resolve(self.categories),
-            years: self.years,
+            months: self.months,
             dates: self.dates,
         }
     }
@@ -157,19 +157,49 @@ impl RawFacets {
 
     /// The counts a response shows.
     pub(crate) fn finish(self, limit: usize) -> Facets {
+        let years = self
+            .archive()
+            .years
+            .into_iter()
+            .map(|year| FacetCount {
+                value: year.year.to_string(),
+                count: year.count,
+            })
+            .collect();
         Facets {
             tags: by_key(self.tags, limit),
             categories: by_key(self.categories, limit),
-            years: self
-                .years
-                .into_iter()
-                .rev()
-                .map(|(year, count)| FacetCount {
-                    value: year.to_string(),
-                    count,
-                })
-                .collect(),
+            years,
         }
+    }
+
+    /// Posts per year and month, newest first.
+    pub(crate) fn archive(&self) -> Archive {
+        let mut years: Vec<YearCount> = Vec::new();
+        for (&(year, month), &count) in self.months.iter().rev() {
+            match years.last_mut() {
+                Some(last) if last.year == year => {
+                    last.count += count;
+                    last.months.push(MonthCount { month, count });
+                }
+                _ => years.push(YearCount {
+                    year,
+                    count,
+                    months: vec![MonthCount { month, count }],
+                }),
+            }
+        }
+        Archive { years }
+    }
+
+    /// Every tag, most used first.
+    pub(crate) fn all_tags(self) -> Vec<FacetCount> {
+        by_key(self.tags, usize::MAX)
+    }
+
+    /// Every category, most used first.
+    pub(crate) fn all_categories(self) -> Vec<FacetCount> {
+        by_key(self.categories, usize::MAX)
     }
 }
 

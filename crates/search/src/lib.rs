@@ -22,6 +22,7 @@
 
 mod error;
 mod facets;
+mod plan;
 pub mod query;
 mod request;
 mod response;
@@ -29,8 +30,10 @@ mod searcher;
 mod snippet;
 
 pub use error::Error;
-pub use request::{DateBound, MAX_PER_PAGE, SearchRequest, Sort};
-pub use response::{FacetCount, Facets, Hit, SearchResponse};
+pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
+pub use response::{
+    Archive, FacetCount, Facets, Hit, MonthCount, Post, Related, SearchResponse, YearCount,
+};
 pub use searcher::{Searcher, Stats};
 pub use snippet::SNIPPET_CHARS;
 

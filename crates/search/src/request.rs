@@ -33,6 +33,30 @@ impl FromStr for Sort {
     }
 }
 
+/// How the words of a query combine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Every word must occur (the default). When that finds nothing, the
+    /// search is retried as [`MatchMode::Any`] and says so (`relaxed`).
+    #[default]
+    All,
+    /// At least one word must occur; posts with more of them rank higher.
+    Any,
+}
+
+impl FromStr for MatchMode {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<Self, Error> {
+        match value {
+            "all" => Ok(Self::All),
+            "any" => Ok(Self::Any),
+            other => Err(Error::InvalidMatch(other.to_owned())),
+        }
+    }
+}
+
 /// A date bound as the user wrote it: a year, a month or a day. `--from`
 /// takes its first day and `--to` its last, so both ends are inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +151,8 @@ pub struct SearchRequest {
     pub page: usize,
     /// Hits per page, 1 to [`MAX_PER_PAGE`].
     pub per_page: usize,
+    /// How the query's words combine.
+    pub match_mode: MatchMode,
 }
 
 impl Default for SearchRequest {
@@ -140,6 +166,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             page: 1,
             per_page: 10,
+            match_mode: MatchMode::All,
         }
     }
 }

@@ -1,5 +1,11 @@
-//! The search result document: what `sagasu search --json` prints and what
-//! the HTTP API returns.
+//! The documents the read side returns: what `sagasu search --json` prints
+//! and what the HTTP API serves.
+//!
+//! Every display string (titles, URLs, names, snippets, metadata) is
+//! HTML-escaped, so a page can insert it as markup and a post titled
+//! `<script>…</script>` stays inert. Snippets add `<mark>` around matches.
+//! Ids (`id`, `path`) are identifiers and come back as they are: URL-encode
+//! one to look a post up, and escape it to display it.
 
 use serde::Serialize;
 
@@ -14,6 +20,9 @@ pub struct SearchResponse {
     pub per_page: usize,
     /// Time taken by the search, in milliseconds.
     pub took_ms: u64,
+    /// Whether every word had to match (`all`) but nothing did, so the
+    /// results are for posts with any of the words.
+    pub relaxed: bool,
     /// This page's posts.
     pub hits: Vec<Hit>,
     /// Counts over all matching posts.
@@ -27,7 +36,7 @@ pub struct Hit {
     pub id: String,
     /// Same as `id`.
     pub path: String,
-    /// Title as written.
+    /// Title, escaped.
     pub title: String,
     /// Permalink.
     pub url: String,
@@ -63,4 +72,54 @@ pub struct FacetCount {
     pub value: String,
     /// Matching posts with this value.
     pub count: u64,
+}
+
+/// Post counts per year and month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Archive {
+    /// Years, newest first.
+    pub years: Vec<YearCount>,
+}
+
+/// Posts in one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearCount {
+    pub year: i32,
+    pub count: u64,
+    /// Months with posts, newest first.
+    pub months: Vec<MonthCount>,
+}
+
+/// Posts in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthCount {
+    /// 1 to 12.
+    pub month: u32,
+    pub count: u64,
+}
+
+/// One post's stored fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Post {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub url: String,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    pub author: Option<String>,
+    /// The body as plain text, escaped.
+    pub body: String,
+    /// Other front matter keys, with strings escaped.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Posts like one post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Related {
+    /// The post they are like.
+    pub id: String,
+    /// Most alike first; `snippet` is the opening of each post.
+    pub hits: Vec<Hit>,
 }

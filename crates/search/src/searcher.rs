@@ -1,38 +1,32 @@
-//! Running searches against an index.
+//! Running searches and lookups against an index.
 
-use std::ops::Bound;
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime as ChronoDateTime, NaiveDate};
-use sagasu_analyzer::{Analyzer, normalize_key};
-use sagasu_indexer::schema::Fields;
-use sagasu_indexer::{Provenance, SagasuIndex, to_tantivy_date};
+use chrono::DateTime as ChronoDateTime;
+use sagasu_analyzer::Analyzer;
+use sagasu_indexer::{Provenance, SagasuIndex};
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use crate::Result;
-use crate::facets::{FACET_LIMIT, FacetCollector};
-use crate::query::{self, Atom, ParsedQuery};
-use crate::request::{SearchRequest, Sort};
-use crate::response::{FacetCount, Hit, SearchResponse};
-use crate::snippet::Highlighter;
+use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
+use crate::plan::{Plan, Planner, key_query};
+use crate::query;
+use crate::request::{MatchMode, SearchRequest, Sort};
+use crate::response::{Archive, FacetCount, Hit, Post, Related, SearchResponse};
+use crate::snippet::{Highlighter, escape};
 
-/// Weight of a match in each text field. A title match counts most, then a
-/// tag or category name; a bigram (substring) match counts less than a word
-/// match.
-const TITLE_TERMS_BOOST: f32 = 3.0;
-const BODY_TERMS_BOOST: f32 = 1.0;
-const LABEL_TERMS_BOOST: f32 = 2.0;
-const TITLE_BIGRAMS_BOOST: f32 = 0.6;
-const BODY_BIGRAMS_BOOST: f32 = 0.3;
+/// How many of a post's most distinctive words describe it for related
+/// posts.
+const RELATED_TERMS: usize = 24;
 
 /// An open index, ready for searches. Share it between threads: searches
 /// take `&self`, and the reader follows new commits on its own.
@@ -90,15 +84,55 @@ impl Searcher {
         &self.analyzer
     }
 
-    /// Runs a search.
+    /// Runs a search. With [`MatchMode::All`] and several words, a search
+    /// that finds nothing is retried with [`MatchMode::Any`], and the
+    /// response says so (`relaxed`).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         request.validate()?;
         let parsed = query::parse(&request.query);
-        let fields = &self.store.fields;
-        let (query, has_text) = self.build_query(&parsed, request)?;
-
+        let planner = Planner {
+            fields: &self.store.fields,
+            analyzer: &self.analyzer,
+        };
         let searcher = self.reader.searcher();
+        let plan = planner.plan(&parsed, request, request.match_mode)?;
+        let mut page = self.run(&searcher, &plan, request)?;
+        let mut relaxed = false;
+        if page.total == 0 && request.match_mode == MatchMode::All && plan.text_clauses > 1 {
+            let any = planner.plan(&parsed, request, MatchMode::Any)?;
+            page = self.run(&searcher, &any, request)?;
+            relaxed = true;
+        }
+
+        let highlighter = Highlighter::new(&self.analyzer, parsed.positive_texts());
+        let mut hits = Vec::with_capacity(page.hits.len());
+        for (score, address) in page.hits {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &highlighter));
+        }
+        let mut facets = page.facets.finish(FACET_LIMIT);
+        for counts in [&mut facets.tags, &mut facets.categories] {
+            escape_values(counts);
+        }
+        Ok(SearchResponse {
+            total: page.total,
+            page: request.page,
+            per_page: request.per_page,
+            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            relaxed,
+            hits,
+            facets,
+        })
+    }
+
+    /// One page of a plan's results, with its total and facets.
+    fn run(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+    ) -> Result<Page> {
         // Tantivy buffers `offset + limit` hits, so a page far past the end
         // must not become a huge allocation: no page starts beyond the index.
         let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
@@ -107,19 +141,25 @@ impl Searcher {
             .min(num_docs);
         let top = TopDocs::with_limit(request.per_page).and_offset(offset);
         let date = || SortByStaticFastValue::<DateTime>::for_field("date");
-        let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, _) = match request.sort {
-            Sort::Relevance if has_text => {
+        let query = plan.query.as_ref();
+        let page = match request.sort {
+            Sort::Relevance if plan.has_text => {
+                let by_score = (SortBySimilarityScore, Order::Desc);
                 let collector = (
-                    top.order_by(((SortBySimilarityScore, Order::Desc), (date(), Order::Desc))),
+                    top.order_by((by_score, (date(), Order::Desc))),
                     Count,
                     FacetCollector,
                 );
-                let (top, total, facets) = searcher.search(&query, &collector)?;
+                let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top
                     .into_iter()
                     .map(|((score, _), doc)| (score, doc))
                     .collect();
-                (hits, total, facets)
+                Page {
+                    hits,
+                    total,
+                    facets,
+                }
             }
             Sort::Relevance | Sort::Newest | Sort::Oldest => {
                 let order = if request.sort == Sort::Oldest {
@@ -128,26 +168,16 @@ impl Searcher {
                     Order::Desc
                 };
                 let collector = (top.order_by((date(), order)), Count, FacetCollector);
-                let (top, total, facets) = searcher.search(&query, &collector)?;
+                let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top.into_iter().map(|(_, doc)| (0.0, doc)).collect();
-                (hits, total, facets)
+                Page {
+                    hits,
+                    total,
+                    facets,
+                }
             }
         };
-
-        let highlighter = Highlighter::new(&self.analyzer, parsed.positive_texts());
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(fields, &doc, score, &highlighter));
-        }
-        Ok(SearchResponse {
-            total,
-            page: request.page,
-            per_page: request.per_page,
-            took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            hits,
-            facets: facets.finish(FACET_LIMIT),
-        })
+        Ok(page)
     }
 
     /// Counts and ranges over the whole index.
@@ -178,118 +208,159 @@ impl Searcher {
         })
     }
 
-    /// The Tantivy query for a parsed query plus the request's filters, and
-    /// whether it has words to score by.
-    fn build_query(
-        &self,
-        parsed: &ParsedQuery,
-        request: &SearchRequest,
-    ) -> Result<(Box<dyn Query>, bool)> {
-        let fields = &self.store.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut has_text = false;
-        let mut searchable_text = false;
-        for alternatives in &parsed.must {
-            let mut options = Vec::new();
-            for atom in alternatives {
-                let is_text = matches!(atom, Atom::Word(_) | Atom::Phrase(_));
-                has_text |= is_text;
-                if let Some(query) = self.atom_query(atom)? {
-                    searchable_text |= is_text;
-                    options.push(query);
-                }
-            }
-            match options.len() {
-                0 => {}
-                1 => clauses.extend(options.into_iter().map(|q| (Occur::Must, q))),
-                _ => {
-                    let any = options.into_iter().map(|q| (Occur::Should, q)).collect();
-                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-                }
-            }
-        }
-        for atom in &parsed.must_not {
-            if let Some(query) = self.atom_query(atom)? {
-                clauses.push((Occur::MustNot, query));
-            }
-        }
-        for tag in &request.tags {
-            clauses.push((Occur::Must, filter(key_query(fields.tag, tag))));
-        }
-        for category in &request.categories {
-            clauses.push((Occur::Must, filter(key_query(fields.category, category))));
-        }
-        if request.from.is_some() || request.to.is_some() {
-            let bound = |day: NaiveDate| {
-                Term::from_field_date_for_search(
-                    fields.date,
-                    to_tantivy_date(day.and_time(chrono::NaiveTime::MIN)),
-                )
-            };
-            let lower = request.from.map_or(Bound::Unbounded, |from| {
-                Bound::Included(bound(from.first_day()))
-            });
-            let upper = request.to.map_or(Bound::Unbounded, |to| {
-                Bound::Excluded(bound(to.day_after()))
-            });
-            clauses.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
-        }
-        // Words were typed but none has anything to search for (only
-        // punctuation, say): nothing matches, rather than everything.
-        if has_text && !searchable_text {
-            return Ok((Box::new(EmptyQuery), false));
-        }
-        if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
-            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
-        }
-        Ok((Box::new(BooleanQuery::new(clauses)), has_text))
+    /// Every tag with its post count, most used first, escaped.
+    pub fn tags(&self) -> Result<Vec<FacetCount>> {
+        let mut tags = self.all_facets()?.all_tags();
+        escape_values(&mut tags);
+        Ok(tags)
     }
 
-    /// The query for one atom; `None` when it has nothing searchable (only
-    /// punctuation, say).
-    fn atom_query(&self, atom: &Atom) -> Result<Option<Box<dyn Query>>> {
-        let fields = &self.store.fields;
-        let text = match atom {
-            Atom::Tag(name) => return Ok(Some(filter(key_query(fields.tag, name)))),
-            Atom::Category(name) => return Ok(Some(filter(key_query(fields.category, name)))),
-            Atom::Word(text) | Atom::Phrase(text) => text,
+    /// Every category with its post count, most used first, escaped.
+    pub fn categories(&self) -> Result<Vec<FacetCount>> {
+        let mut categories = self.all_facets()?.all_categories();
+        escape_values(&mut categories);
+        Ok(categories)
+    }
+
+    /// Post counts per year and month.
+    pub fn archive(&self) -> Result<Archive> {
+        Ok(self.all_facets()?.archive())
+    }
+
+    fn all_facets(&self) -> Result<RawFacets> {
+        Ok(self.reader.searcher().search(&AllQuery, &FacetCollector)?)
+    }
+
+    /// The post with id `id`, if there is one.
+    pub fn post(&self, id: &str) -> Result<Option<Post>> {
+        let searcher = self.reader.searcher();
+        let Some(address) = self.address_of(&searcher, id)? else {
+            return Ok(None);
         };
-        let analysis = self.analyzer.analyze(text)?;
-        let terms = analysis.query_terms();
-        let bigrams: Vec<(usize, &str)> = analysis
-            .bigrams
-            .iter()
-            .map(|token| (token.position, token.text.as_str()))
-            .collect();
-        let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost, terms) in [
-            (fields.title_terms, TITLE_TERMS_BOOST, &terms),
-            (fields.body_terms, BODY_TERMS_BOOST, &terms),
-            (fields.label_terms, LABEL_TERMS_BOOST, &terms),
-            (fields.title_bigrams, TITLE_BIGRAMS_BOOST, &bigrams),
-            (fields.body_bigrams, BODY_BIGRAMS_BOOST, &bigrams),
-        ] {
-            if let Some(query) = sequence_query(field, terms) {
-                options.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-            }
-        }
-        Ok((!options.is_empty()).then(|| Box::new(BooleanQuery::new(options)) as Box<dyn Query>))
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let fields = &self.store.fields;
+        let hit = self.hit(&doc, 0.0, &Highlighter::default());
+        let extra = doc
+            .get_first(fields.extra)
+            .and_then(|value| serde_json::to_value(OwnedValue::from(value)).ok());
+        let metadata = match extra.map(escape_json) {
+            Some(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        Ok(Some(Post {
+            id: hit.id,
+            path: hit.path,
+            title: hit.title,
+            url: hit.url,
+            date: hit.date,
+            tags: hit.tags,
+            categories: hit.categories,
+            author: hit.author,
+            body: escape(first_text(&doc, fields.body).unwrap_or_default()),
+            metadata,
+        }))
     }
 
-    fn hit(
-        &self,
-        fields: &Fields,
-        doc: &TantivyDocument,
-        score: f32,
-        highlighter: &Highlighter,
-    ) -> Hit {
-        let text = |field: Field| first_text(doc, field).unwrap_or_default().to_owned();
+    /// Up to `limit` posts most like the post `id` (`None` if there is no
+    /// such post): sharing its most distinctive words (by TF-IDF over the
+    /// same analysis as search), its tags and its categories.
+    pub fn related(&self, id: &str, limit: usize) -> Result<Option<Related>> {
+        let searcher = self.reader.searcher();
+        let Some(address) = self.address_of(&searcher, id)? else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let fields = &self.store.fields;
+        let text = format!(
+            "{}\n{}",
+            first_text(&doc, fields.title).unwrap_or_default(),
+            first_text(&doc, fields.body).unwrap_or_default()
+        );
+        let mut frequencies: HashMap<String, u32> = HashMap::new();
+        for term in self.analyzer.analyze(&text)?.terms {
+            if is_descriptive(&term) {
+                *frequencies.entry(term.text).or_default() += 1;
+            }
+        }
+        let docs = searcher.num_docs().max(1) as f32;
+        let mut weighted = Vec::with_capacity(frequencies.len());
+        for (text, frequency) in frequencies {
+            let term = Term::from_field_text(fields.body_terms, &text);
+            let doc_freq = searcher.doc_freq(&term)?.max(1) as f32;
+            let weight = (frequency as f32).sqrt() * (docs / doc_freq).ln().max(0.0);
+            weighted.push((weight, text));
+        }
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(RELATED_TERMS);
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (weight, text) in &weighted {
+            for field in [fields.title_terms, fields.body_terms] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), *weight)),
+                ));
+            }
+        }
+        for (field, names, boost) in [
+            (fields.tag, fields.tags, 2.0),
+            (fields.category, fields.categories, 1.0),
+        ] {
+            for name in doc.get_all(names).filter_map(|value| value.as_str()) {
+                let name_query = ConstScoreQuery::new(key_query(field, name), boost);
+                clauses.push((Occur::Should, Box::new(name_query)));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Some(Related {
+                id: id.to_owned(),
+                hits: Vec::new(),
+            }));
+        }
+        let path = Term::from_field_text(fields.path, id);
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(path, IndexRecordOption::Basic)),
+        ));
+        let query = BooleanQuery::new(clauses);
+        let top = TopDocs::with_limit(limit.max(1)).order_by((
+            (SortBySimilarityScore, Order::Desc),
+            (
+                SortByStaticFastValue::<DateTime>::for_field("date"),
+                Order::Desc,
+            ),
+        ));
+        let mut hits = Vec::new();
+        for ((score, _), address) in searcher.search(&query, &top)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, score, &Highlighter::default()));
+        }
+        Ok(Some(Related {
+            id: id.to_owned(),
+            hits,
+        }))
+    }
+
+    fn address_of(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<DocAddress>> {
+        let term = Term::from_field_text(self.store.fields.path, id);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(top.first().map(|(_, address)| *address))
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: f32, highlighter: &Highlighter) -> Hit {
+        let fields = &self.store.fields;
+        let text = |field: Field| escape(first_text(doc, field).unwrap_or_default());
         let texts = |field: Field| -> Vec<String> {
             doc.get_all(field)
-                .filter_map(|value| value.as_str().map(str::to_owned))
+                .filter_map(|value| value.as_str().map(escape))
                 .collect()
         };
-        let path = text(fields.path);
+        let path = first_text(doc, fields.path).unwrap_or_default().to_owned();
         let date = doc
             .get_first(fields.date)
             .and_then(|value| value.as_datetime())
@@ -303,36 +374,51 @@ impl Searcher {
             date,
             tags: texts(fields.tags),
             categories: texts(fields.categories),
-            author: first_text(doc, fields.author).map(str::to_owned),
+            author: first_text(doc, fields.author).map(escape),
             snippet: highlighter.snippet(&self.analyzer, body),
             score,
         }
     }
 }
 
-/// A term for one position, a phrase for several; `None` for none.
-fn sequence_query(field: Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
-    let first = terms.first()?.0;
-    if let [(_, text)] = terms {
-        let term = Term::from_field_text(field, text);
-        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+/// A page of results before the documents are loaded.
+struct Page {
+    hits: Vec<(f32, DocAddress)>,
+    total: usize,
+    facets: RawFacets,
+}
+
+/// Words that say what a post is about: nouns and unknown words (names),
+/// not single kana or numbers.
+fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
+    matches!(term.part_of_speech, "名詞" | "未知語")
+        && !term.text.chars().all(|c| c.is_ascii_digit())
+        && (term.text.chars().count() > 1
+            || term
+                .text
+                .chars()
+                .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}')))
+}
+
+fn escape_values(counts: &mut [FacetCount]) {
+    for count in counts {
+        count.value = escape(&count.value);
     }
-    let with_offsets = terms
-        .iter()
-        .map(|(position, text)| (position - first, Term::from_field_text(field, text)))
-        .collect();
-    Some(Box::new(PhraseQuery::new_with_offset(with_offsets)))
 }
 
-/// Exact match on a normalized tag or category key.
-fn key_query(field: Field, name: &str) -> Box<dyn Query> {
-    let term = Term::from_field_text(field, &normalize_key(name));
-    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-}
-
-/// A query that selects without changing scores.
-fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(query, 0.0))
+/// Escapes every string in a JSON value.
+fn escape_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::String(text) => Json::String(escape(&text)),
+        Json::Array(items) => Json::Array(items.into_iter().map(escape_json).collect()),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(key, value)| (escape(&key), escape_json(value)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
@@ -461,6 +547,89 @@ mod tests {
             .map(|f| (f.value.as_str(), f.count))
             .collect();
         assert_eq!(years, [("2010", 1), ("2009", 2)]);
+        Ok(())
+    }
+
+    #[test]
+    fn all_relaxes_to_any_when_nothing_has_every_word() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                ("2010-01-01-a.md", "title: 猫", "猫と暮らす。"),
+                ("2011-01-01-b.md", "title: 犬", "犬と暮らす。"),
+            ],
+        )?;
+        let response = searcher.search(&SearchRequest::new("猫 犬"))?;
+        assert!(response.relaxed);
+        assert_eq!(response.total, 2);
+        let mut request = SearchRequest::new("猫 暮らす");
+        assert!(!searcher.search(&request)?.relaxed);
+        request.match_mode = MatchMode::Any;
+        assert_eq!(searcher.search(&request)?.total, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn lookups_escape_and_count_the_whole_archive() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2009-07-11-a.md",
+                    "title: \"<script>alert(1)</script>\"\ntags: [AWS, \"R&D\"]\ncategories: [Tech]\nlayout: post",
+                    "EC2 と S3 の移行メモ。",
+                ),
+                (
+                    "2009-08-01-b.md",
+                    "tags: [aws]\ncategories: [Tech]",
+                    "EC2 の移行と S3 の費用。",
+                ),
+                (
+                    "2010-01-05-c.md",
+                    "tags: [料理]\ncategories: [Life]",
+                    "カレーを煮込んだ。",
+                ),
+            ],
+        )?;
+        let tags: Vec<(String, u64)> = searcher
+            .tags()?
+            .into_iter()
+            .map(|f| (f.value, f.count))
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                ("AWS".to_owned(), 2),
+                ("R&amp;D".to_owned(), 1),
+                ("料理".to_owned(), 1)
+            ]
+        );
+        assert_eq!(searcher.categories()?.len(), 2);
+        let archive = searcher.archive()?;
+        let years: Vec<(i32, u64, Vec<u32>)> = archive
+            .years
+            .iter()
+            .map(|y| (y.year, y.count, y.months.iter().map(|m| m.month).collect()))
+            .collect();
+        assert_eq!(years, [(2010, 1, vec![1]), (2009, 2, vec![8, 7])]);
+
+        let post = searcher.post("2009-07-11-a.md")?.ok_or("post not found")?;
+        assert_eq!(post.title, "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            post.metadata.get("layout"),
+            Some(&serde_json::json!("post"))
+        );
+        assert!(searcher.post("nothing.md")?.is_none());
+
+        let related = searcher
+            .related("2009-07-11-a.md", 5)?
+            .ok_or("post not found")?;
+        let ids: Vec<&str> = related.hits.iter().map(|hit| hit.id.as_str()).collect();
+        assert_eq!(ids.first(), Some(&"2009-08-01-b.md"));
+        assert!(!ids.contains(&"2009-07-11-a.md"));
+        assert!(searcher.related("nothing.md", 5)?.is_none());
         Ok(())
     }
 }

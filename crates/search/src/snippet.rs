@@ -246,10 +246,28 @@ fn ends_sentence(text: &str) -> bool {
 
 /// HTML-escapes `text`, with line breaks as spaces.
 fn push_escaped(out: &mut String, text: &str) {
-    if text.contains('\n') {
-        html_escape::encode_text_to_string(text.replace('\n', " "), out);
-    } else {
-        html_escape::encode_text_to_string(text, out);
+    escape_into(out, text, true);
+}
+
+/// HTML-escapes `text` (`& < > " '`), so it is safe as element content and
+/// in a quoted attribute.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, false);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str, flatten_lines: bool) {
+    for c in text.chars() {
+        match c {
+            '\n' if flatten_lines => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
     }
 }
 
