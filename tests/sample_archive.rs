@@ -337,7 +337,9 @@ fn json_result_has_exactly_the_documented_keys() -> TestResult {
     let result = sandbox.search("インフラ勉強会", &[])?;
     assert_eq!(
         keys(&result),
-        owned(&["facets", "hits", "page", "per_page", "relaxed", "took_ms", "total"])
+        owned(&[
+            "facets", "hits", "page", "per_page", "relaxed", "took_ms", "total"
+        ])
     );
     assert_eq!(result["total"], 7);
     assert_eq!(result["page"], 1);
