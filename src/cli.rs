@@ -27,6 +27,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
+    /// Serve the index over HTTP (the search API and the widget).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -114,4 +116,38 @@ pub struct StatsArgs {
     /// Print the statistics as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Address to listen on (loopback only by default).
+    #[arg(
+        long,
+        env = "SAGASU_ADDR",
+        default_value = "127.0.0.1:7700",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: std::net::SocketAddr,
+    /// Index these post directories before serving (repeatable).
+    #[arg(long = "posts", value_name = "DIR")]
+    pub posts: Vec<PathBuf>,
+    /// With --posts: re-index changed, added and removed files as they change.
+    #[arg(long, requires = "posts")]
+    pub watch: bool,
+    /// Allow browser calls only from this origin (repeatable) [default: any origin].
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Searches that may run at once; more are answered 503 with Retry-After.
+    #[arg(
+        long,
+        env = "SAGASU_MAX_CONCURRENT",
+        default_value_t = 32,
+        value_name = "N"
+    )]
+    pub max_concurrent: usize,
+    /// Threads for indexing --posts [default: all cores].
+    #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
+    pub threads: Option<usize>,
 }

@@ -1,6 +1,6 @@
 //! The subcommands: flags in, validated library settings, output out.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anstream::println;
@@ -9,16 +9,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sagasu_analyzer::Analyzer;
 use sagasu_indexer::{IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchRequest, Searcher};
+use sagasu_server::{AppState, ServerConfig, app};
 
-use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, StatsArgs};
+use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StatsArgs};
 use crate::render;
 
-pub fn index(args: IndexArgs) -> Result<ExitCode> {
+fn index_options(threads: Option<usize>) -> Result<IndexOptions> {
     let mut options = IndexOptions::default();
-    if let Some(threads) = args.threads {
+    if let Some(threads) = threads {
         anyhow::ensure!(threads > 0, "--threads must be at least 1");
         options.threads = threads;
     }
+    Ok(options)
+}
+
+pub fn index(args: IndexArgs) -> Result<ExitCode> {
+    let options = index_options(args.threads)?;
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template(
@@ -123,4 +129,109 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     }
     std::io::stdout().flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SAGASU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    anyhow::ensure!(
+        args.max_concurrent > 0,
+        "--max-concurrent must be at least 1"
+    );
+    let options = index_options(args.threads)?;
+    let index = args.location.index;
+    let mut config = ServerConfig::new(index.clone());
+    config.cors_origins = args.cors_origins;
+    config.max_concurrent = args.max_concurrent;
+    let state = AppState::new(config);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        tracing::info!(addr = %args.addr, index = %index.display(), "listening");
+        // Answer at once (`/readyz` is 503) while the posts are indexed.
+        let server = tokio::spawn(
+            axum::serve(listener, app(state.clone()))
+                .with_graceful_shutdown(shutdown_signal())
+                .into_future(),
+        );
+        if !args.posts.is_empty() {
+            let (index, posts, options) = (index.clone(), args.posts.clone(), options.clone());
+            let report = tokio::task::spawn_blocking(move || {
+                sagasu_indexer::index(&index, &posts, &options, &|_| {})
+            })
+            .await??;
+            log_report(&Ok(report));
+        }
+        let opened = state.clone();
+        tokio::task::spawn_blocking(move || opened.open_index()).await??;
+        tracing::info!("ready");
+        let _watcher = if args.watch {
+            Some(sagasu_server::watch(
+                args.posts,
+                index,
+                options,
+                |report| {
+                    log_report(&report);
+                },
+            )?)
+        } else {
+            None
+        };
+        server.await?.context("serving")?;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {
+    match report {
+        Ok(report) => {
+            tracing::info!(
+                added = report.added,
+                updated = report.updated,
+                removed = report.removed,
+                unchanged = report.unchanged,
+                failed = report.failed.len(),
+                "indexed"
+            );
+            for failure in &report.failed {
+                tracing::warn!(path = %failure.path.display(), reason = %failure.reason, "not indexed");
+            }
+        }
+        Err(err) => tracing::error!(error = %err.with_causes(), "indexing failed"),
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; the server then finishes the
+/// requests in flight and stops.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
 }

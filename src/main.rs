@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search(args),
         Command::Analyze(args) => commands::analyze(args),
         Command::Stats(args) => commands::stats(args),
+        Command::Serve(args) => commands::serve(args),
     };
     match result {
         Ok(code) => code,

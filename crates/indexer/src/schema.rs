@@ -28,7 +28,7 @@ use tantivy::schema::{
 use crate::{Error, Result};
 
 /// Version of the schema. Bump it whenever the fields or their options change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tokenizer name set on the pre-tokenized fields: Tantivy's built-in `raw`,
 /// which Tantivy requires to exist but does not apply to pre-tokenized values.

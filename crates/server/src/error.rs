@@ -1,0 +1,96 @@
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Everything a request can fail with, and the one place errors become
+/// HTTP responses: `{"error": {"code", "message"}}` with a stable,
+/// machine-readable `code` and a message for people.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A parameter is invalid (400).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    /// No such post or path (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The index is not open yet (503).
+    #[error("the index is not ready yet")]
+    NotReady,
+    /// Too many searches at once (503 with `Retry-After`).
+    #[error("too many searches right now; please retry in a moment")]
+    Overloaded,
+    /// The search failed inside the index (500).
+    #[error("search failed: {0}")]
+    Search(sagasu_search::Error),
+    /// A search task died (500).
+    #[error("the search task failed")]
+    Task,
+    /// The posts cannot be watched (`--watch`; never an HTTP response).
+    #[error("cannot watch the posts")]
+    Watch(#[source] notify::Error),
+}
+
+/// Seconds a client should wait before retrying an overloaded server.
+pub const RETRY_AFTER_SECONDS: u64 = 1;
+
+impl From<sagasu_search::Error> for Error {
+    fn from(err: sagasu_search::Error) -> Self {
+        use sagasu_search::Error as Search;
+        match err {
+            Search::InvalidDate(_)
+            | Search::InvalidSort(_)
+            | Search::InvalidMatch(_)
+            | Search::InvalidPage
+            | Search::InvalidPerPage(_) => Self::BadRequest {
+                code: err.code(),
+                message: err.to_string(),
+            },
+            other => Self::Search(other),
+        }
+    }
+}
+
+impl Error {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotReady | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Search(_) | Self::Task | Self::Watch(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code in the JSON body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } => code,
+            Self::NotFound(_) => "not_found",
+            Self::NotReady => "not_ready",
+            Self::Overloaded => "overloaded",
+            Self::Search(err) => err.code(),
+            Self::Task | Self::Watch(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() && !matches!(self, Self::NotReady | Self::Overloaded) {
+            tracing::error!(error = %self, "request failed");
+        }
+        let body = json!({"error": {"code": self.code(), "message": self.to_string()}});
+        let mut response = (status, axum::Json(body)).into_response();
+        // An error is about this moment (overload, a missing post that may
+        // be indexed next): never cache it.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if matches!(self, Self::Overloaded | Self::NotReady) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        response
+    }
+}

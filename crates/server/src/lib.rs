@@ -1,0 +1,142 @@
+//! The sagasu query server: the read side of an index over HTTP, for the
+//! search widget on a blog's pages and for anything else that speaks JSON.
+//!
+//! | endpoint | answers |
+//! |---|---|
+//! | `GET /api/search` | a page of results with snippets and facets ([`sagasu_search::SearchResponse`]) |
+//! | `GET /api/tags`, `GET /api/categories` | `[{value, count}]` over the whole archive |
+//! | `GET /api/archive` | post counts per year and month |
+//! | `GET /api/posts/{id}` | one post's stored fields |
+//! | `GET /api/posts/{id}/related` | the posts most like it |
+//! | `GET /openapi.json` | the OpenAPI 3.1 description of all of the above |
+//! | `GET /healthz`, `GET /readyz` | liveness; readiness (200 once the index is open) |
+//!
+//! Errors are `{"error": {"code", "message"}}` ([`Error`]). Searches run on
+//! blocking threads, at most [`ServerConfig::max_concurrent`] at once;
+//! past that the server answers `503` with `Retry-After` at once instead of
+//! queueing, so a traffic spike cannot exhaust memory.
+//!
+//! ```no_run
+//! use sagasu_server::{AppState, ServerConfig, app};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let state = AppState::new(ServerConfig::new("index".into()));
+//! state.open_index()?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, app(state)).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod error;
+mod params;
+mod routes;
+mod watch;
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use sagasu_search::Searcher;
+use tokio::sync::Semaphore;
+
+pub use error::{Error, RETRY_AFTER_SECONDS};
+pub use routes::app;
+pub use watch::{Watcher, watch};
+
+/// Server settings, as values: the CLI turns flags into these.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The index to serve.
+    pub index: PathBuf,
+    /// Origins allowed to call the API from a browser; empty allows any.
+    pub cors_origins: Vec<String>,
+    /// Searches that may run at once; more get `503` immediately.
+    pub max_concurrent: usize,
+    /// Longest time a request may take before it is answered with `503`.
+    pub request_timeout: Duration,
+    /// Largest request body accepted (the API takes none).
+    pub max_body_bytes: usize,
+}
+
+impl ServerConfig {
+    /// Defaults for the index at `index`.
+    pub fn new(index: PathBuf) -> Self {
+        Self {
+            index,
+            cors_origins: Vec::new(),
+            max_concurrent: 32,
+            request_timeout: Duration::from_secs(10),
+            max_body_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// Shared server state: the settings, the searcher once the index is open,
+/// and the search permits. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: ServerConfig,
+    searcher: OnceLock<Arc<Searcher>>,
+    permits: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// State for `config`; the index is not open yet (`/readyz` says 503).
+    pub fn new(config: ServerConfig) -> Self {
+        let permits = Arc::new(Semaphore::new(config.max_concurrent.max(1)));
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                searcher: OnceLock::new(),
+                permits,
+            }),
+        }
+    }
+
+    /// Opens the configured index (blocking). From then on the server is
+    /// ready, and it follows the index's new commits by itself.
+    pub fn open_index(&self) -> Result<(), sagasu_search::Error> {
+        if self.inner.searcher.get().is_none() {
+            let searcher = Searcher::open(&self.inner.config.index)?;
+            // A concurrent open may have won; either searcher is the same index.
+            let _ = self.inner.searcher.set(Arc::new(searcher));
+        }
+        Ok(())
+    }
+
+    /// Whether the index is open.
+    pub fn is_ready(&self) -> bool {
+        self.inner.searcher.get().is_some()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// Runs `work` on a blocking thread with a search permit, or fails at
+    /// once when none is free.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Searcher) -> Result<T, Error> + Send + 'static,
+    {
+        let searcher = Arc::clone(self.inner.searcher.get().ok_or(Error::NotReady)?);
+        let permit = Arc::clone(&self.inner.permits)
+            .try_acquire_owned()
+            .map_err(|_| Error::Overloaded)?;
+        tokio::task::spawn_blocking(move || {
+            let result = work(&searcher);
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|_| Error::Task)?
+    }
+}

@@ -1,0 +1,94 @@
+//! Query-string parameters, parsed by hand so that repeated keys
+//! (`tag=a&tag=b`) work and every mistake gets its own error code.
+
+use sagasu_search::{MAX_PER_PAGE, SearchRequest};
+
+use crate::Error;
+
+/// The parameters of `GET /api/search`, as a [`SearchRequest`].
+///
+/// Unknown parameters are ignored; empty values count as absent.
+pub(crate) fn search_request(query: Option<&str>) -> Result<SearchRequest, Error> {
+    let mut request = SearchRequest::default();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match key.as_ref() {
+            "q" => value.clone_into(&mut request.query),
+            "tag" => request.tags.push(value.to_owned()),
+            "category" => request.categories.push(value.to_owned()),
+            "from" => request.from = Some(value.parse()?),
+            "to" => request.to = Some(value.parse()?),
+            "sort" => request.sort = value.parse()?,
+            "match" => request.match_mode = value.parse()?,
+            "page" => request.page = number(value, "invalid_page", "page")?,
+            "per_page" => request.per_page = number(value, "invalid_per_page", "per_page")?,
+            _ => {}
+        }
+    }
+    request.validate()?;
+    Ok(request)
+}
+
+/// `limit` for related posts: 1 to [`MAX_PER_PAGE`], 5 by default.
+pub(crate) fn related_limit(query: Option<&str>) -> Result<usize, Error> {
+    let mut limit = 5;
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == "limit" && !value.trim().is_empty() {
+            limit = number(value.trim(), "invalid_limit", "limit")?;
+        }
+    }
+    if limit == 0 || limit > MAX_PER_PAGE {
+        return Err(Error::BadRequest {
+            code: "invalid_limit",
+            message: format!("invalid limit {limit}: use 1 to {MAX_PER_PAGE}"),
+        });
+    }
+    Ok(limit)
+}
+
+fn number(value: &str, code: &'static str, name: &str) -> Result<usize, Error> {
+    value.parse().map_err(|_| Error::BadRequest {
+        code,
+        message: format!("invalid {name} {value:?}: use a whole number from 1"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(query: &str) -> Option<&'static str> {
+        search_request(Some(query)).err().map(|err| err.code())
+    }
+
+    #[test]
+    fn repeated_keys_and_defaults() -> Result<(), Error> {
+        let request = search_request(Some(
+            "q=%E5%8B%89%E5%BC%B7%E4%BC%9A&tag=a&tag=b&category=Tech&page=2&per_page=5&sort=newest&match=any&x=1",
+        ))?;
+        assert_eq!(request.query, "勉強会");
+        assert_eq!(request.tags, ["a", "b"]);
+        assert_eq!(request.categories, ["Tech"]);
+        assert_eq!((request.page, request.per_page), (2, 5));
+        let default = search_request(None)?;
+        assert_eq!((default.page, default.per_page), (1, 10));
+        Ok(())
+    }
+
+    #[test]
+    fn every_mistake_has_its_code() {
+        assert_eq!(code("from=2009/07"), Some("invalid_date"));
+        assert_eq!(code("to=2009-13"), Some("invalid_date"));
+        assert_eq!(code("page=0"), Some("invalid_page"));
+        assert_eq!(code("page=-1"), Some("invalid_page"));
+        assert_eq!(code("page=99999999999999999999999"), Some("invalid_page"));
+        assert_eq!(code("per_page=101"), Some("invalid_per_page"));
+        assert_eq!(code("per_page=abc"), Some("invalid_per_page"));
+        assert_eq!(code("sort=best"), Some("invalid_sort"));
+        assert_eq!(code("match=some"), Some("invalid_match"));
+        assert_eq!(code("q=%FF%FE&tag=&from="), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! The router: endpoints, and the layers every response goes through.
+
+use std::time::Instant;
+
+use axum::extract::{RawQuery, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use percent_encoding::percent_decode_str;
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::{AppState, Error, params};
+
+/// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
+pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Results may be cached briefly: new commits show up within seconds, and a
+/// burst of identical requests (a post going viral) can be served by a cache.
+const API_CACHE: &str = "public, max-age=5";
+
+/// Builds the router for `state`.
+pub fn app(state: AppState) -> Router {
+    let config = state.config().clone();
+    let api = Router::new()
+        .route("/api/search", get(search))
+        .route("/api/tags", get(tags))
+        .route("/api/categories", get(categories))
+        .route("/api/archive", get(archive))
+        .route("/api/posts/{*id}", get(post_or_related))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CACHE_CONTROL,
+            HeaderValue::from_static(API_CACHE),
+        ));
+    let probes = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let cors = CorsLayer::new()
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_origin(if config.cors_origins.is_empty() {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                config
+                    .cors_origins
+                    .iter()
+                    .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+            )
+        });
+    Router::new()
+        .merge(api)
+        .merge(probes)
+        .route("/openapi.json", get(openapi))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(cors)
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.request_timeout,
+        ))
+        .layer(middleware::from_fn(log_request))
+}
+
+/// One log line per request: method, path, status, latency.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Error> {
+    let request = params::search_request(query.as_deref())?;
+    let response = state
+        .run(move |searcher| Ok(searcher.search(&request)?))
+        .await?;
+    Ok(Json(response).into_response())
+}
+
+async fn tags(State(state): State<AppState>) -> Result<Response, Error> {
+    let tags = state.run(|searcher| Ok(searcher.tags()?)).await?;
+    Ok(Json(tags).into_response())
+}
+
+async fn categories(State(state): State<AppState>) -> Result<Response, Error> {
+    let categories = state.run(|searcher| Ok(searcher.categories()?)).await?;
+    Ok(Json(categories).into_response())
+}
+
+async fn archive(State(state): State<AppState>) -> Result<Response, Error> {
+    let archive = state.run(|searcher| Ok(searcher.archive()?)).await?;
+    Ok(Json(archive).into_response())
+}
+
+/// `/api/posts/{id}` and `/api/posts/{id}/related`. Ids are paths with
+/// slashes (`_posts/2009-07-11-hbstudy-1.md`); a client should
+/// percent-encode the id, but an id sent as is is found too.
+async fn post_or_related(
+    State(state): State<AppState>,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Error> {
+    let raw = uri.path().strip_prefix("/api/posts/").unwrap_or_default();
+    let (raw_id, related) = match raw.strip_suffix("/related") {
+        Some(id) => (id, true),
+        None => (raw, false),
+    };
+    let mut candidates = vec![percent_decode_str(raw_id).decode_utf8_lossy().into_owned()];
+    if candidates[0] != raw_id {
+        candidates.push(raw_id.to_owned());
+    }
+    let not_found = || Error::NotFound(format!("no post with id {:?}", candidates[0]));
+    if related {
+        let limit = params::related_limit(query.as_deref())?;
+        let ids = candidates.clone();
+        let found = state
+            .run(move |searcher| {
+                for id in &ids {
+                    if let Some(related) = searcher.related(id, limit)? {
+                        return Ok(Some(related));
+                    }
+                }
+                Ok(None)
+            })
+            .await?;
+        return found
+            .map(|related| Json(related).into_response())
+            .ok_or_else(not_found);
+    }
+    let ids = candidates.clone();
+    let found = state
+        .run(move |searcher| {
+            for id in &ids {
+                if let Some(post) = searcher.post(id)? {
+                    return Ok(Some(post));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+    found
+        .map(|post| Json(post).into_response())
+        .ok_or_else(not_found)
+}
+
+async fn openapi() -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, Error> {
+    if state.is_ready() {
+        Ok(Json(json!({"status": "ready"})))
+    } else {
+        Err(Error::NotReady)
+    }
+}
+
+async fn not_found(uri: Uri) -> Error {
+    Error::NotFound(format!("no endpoint at {}", uri.path()))
+}
