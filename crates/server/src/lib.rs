@@ -140,3 +140,55 @@ impl AppState {
         .map_err(|_| Error::Task)?
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[tokio::test]
+    async fn past_the_bound_searches_get_503_at_once_and_then_recover() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive");
+        sagasu_indexer::index(
+            dir.path(),
+            &[archive],
+            &sagasu_indexer::IndexOptions::default(),
+            &|_| {},
+        )?;
+        let mut config = ServerConfig::new(dir.path().to_path_buf());
+        config.max_concurrent = 2;
+        let state = AppState::new(config);
+        state.open_index()?;
+        let request =
+            || Request::get("/api/search?q=%E5%8B%89%E5%BC%B7%E4%BC%9A").body(Body::empty());
+
+        // Every permit taken, as by searches in flight.
+        let busy = Arc::clone(&state.inner.permits)
+            .acquire_many_owned(2)
+            .await?;
+        let response = app(state.clone()).oneshot(request()?).await?;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let header_text = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(
+            header_text(header::RETRY_AFTER),
+            Some(RETRY_AFTER_SECONDS.to_string().as_str())
+        );
+        assert_eq!(header_text(header::CACHE_CONTROL), Some("no-store"));
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+        let body: serde_json::Value = serde_json::from_slice(&body)?;
+        assert_eq!(body["error"]["code"], "overloaded");
+
+        drop(busy);
+        let response = app(state).oneshot(request()?).await?;
+        assert_eq!(response.status(), StatusCode::OK);
+        Ok(())
+    }
+}
