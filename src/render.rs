@@ -87,14 +87,15 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     }
     for hit in &response.hits {
         println!();
-        println!("{TITLE}{}{TITLE:#}", unescape(&hit.title));
+        let post = &hit.post;
+        println!("{TITLE}{}{TITLE:#}", unescape(&post.title));
         let mut meta = vec![
-            hit.date.clone().unwrap_or_else(|| "----------".to_owned()),
-            unescape(&hit.url),
+            post.date.clone().unwrap_or_else(|| "----------".to_owned()),
+            unescape(&post.url),
         ];
-        if !hit.tags.is_empty() {
+        if !post.tags.is_empty() {
             meta.push(
-                hit.tags
+                post.tags
                     .iter()
                     .map(|t| format!("#{}", unescape(t)))
                     .collect::<Vec<_>>()

@@ -15,7 +15,8 @@
 //! request.from = Some("2009-07".parse()?);
 //! let response = searcher.search(&request)?;
 //! for hit in &response.hits {
-//!     println!("{} {}", hit.date.as_deref().unwrap_or("-"), hit.title);
+//!     let post = &hit.post;
+//!     println!("{} {}", post.date.as_deref().unwrap_or("-"), post.title);
 //! }
 //! # Ok::<(), sagasu_search::Error>(())
 //! ```
@@ -32,7 +33,8 @@ mod snippet;
 pub use error::Error;
 pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
 pub use response::{
-    Archive, FacetCount, Facets, Hit, MonthCount, Post, Related, SearchResponse, YearCount,
+    Archive, FacetCount, Facets, Hit, MonthCount, Post, PostSummary, Related, SearchResponse,
+    YearCount,
 };
 pub use searcher::{Searcher, Stats};
 pub use snippet::SNIPPET_CHARS;

@@ -29,25 +29,33 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
-/// One matching post.
+/// What every post in a response says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hit {
+pub struct PostSummary {
     /// The post's id: its path relative to the indexed directory.
     pub id: String,
     /// Same as `id`.
     pub path: String,
     /// Title, escaped.
     pub title: String,
-    /// Permalink.
+    /// Permalink, escaped.
     pub url: String,
     /// Day of the post, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Tags as written.
+    /// Tags as written, escaped.
     pub tags: Vec<String>,
-    /// Categories as written.
+    /// Categories as written, escaped.
     pub categories: Vec<String>,
-    /// Author, when the post names one.
+    /// Author, when the post names one, escaped.
     pub author: Option<String>,
+}
+
+/// One matching post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The post.
+    #[serde(flatten)]
+    pub post: PostSummary,
     /// The best passage, HTML-escaped, with matches in `<mark>`.
     pub snippet: String,
     /// Relevance score (0 when no query words were given).
@@ -101,14 +109,9 @@ pub struct MonthCount {
 /// One post's stored fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Post {
-    pub id: String,
-    pub path: String,
-    pub title: String,
-    pub url: String,
-    pub date: Option<String>,
-    pub tags: Vec<String>,
-    pub categories: Vec<String>,
-    pub author: Option<String>,
+    /// The post.
+    #[serde(flatten)]
+    pub post: PostSummary,
     /// The body as plain text, escaped.
     pub body: String,
     /// Other front matter keys, with strings escaped.

@@ -21,7 +21,7 @@ use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
 use crate::plan::{Plan, Planner, key_query};
 use crate::query;
 use crate::request::{MatchMode, SearchRequest, Sort};
-use crate::response::{Archive, FacetCount, Hit, Post, Related, SearchResponse};
+use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
 use crate::snippet::{Highlighter, escape};
 
 /// How many of a post's most distinctive words describe it for related
@@ -239,7 +239,6 @@ impl Searcher {
         };
         let doc: TantivyDocument = searcher.doc(address)?;
         let fields = &self.store.fields;
-        let hit = self.hit(&doc, 0.0, &Highlighter::default());
         let extra = doc
             .get_first(fields.extra)
             .and_then(|value| serde_json::to_value(OwnedValue::from(value)).ok());
@@ -248,14 +247,7 @@ impl Searcher {
             _ => serde_json::Map::new(),
         };
         Ok(Some(Post {
-            id: hit.id,
-            path: hit.path,
-            title: hit.title,
-            url: hit.url,
-            date: hit.date,
-            tags: hit.tags,
-            categories: hit.categories,
-            author: hit.author,
+            post: self.summary(&doc),
             body: escape(first_text(&doc, fields.body).unwrap_or_default()),
             metadata,
         }))
@@ -353,6 +345,16 @@ impl Searcher {
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, highlighter: &Highlighter) -> Hit {
+        let body = first_text(doc, self.store.fields.body).unwrap_or_default();
+        Hit {
+            post: self.summary(doc),
+            snippet: highlighter.snippet(&self.analyzer, body),
+            score,
+        }
+    }
+
+    /// The stored fields every response shows, escaped.
+    fn summary(&self, doc: &TantivyDocument) -> PostSummary {
         let fields = &self.store.fields;
         let text = |field: Field| escape(first_text(doc, field).unwrap_or_default());
         let texts = |field: Field| -> Vec<String> {
@@ -361,22 +363,18 @@ impl Searcher {
                 .collect()
         };
         let path = first_text(doc, fields.path).unwrap_or_default().to_owned();
-        let date = doc
-            .get_first(fields.date)
-            .and_then(|value| value.as_datetime())
-            .map(format_day);
-        let body = first_text(doc, fields.body).unwrap_or_default();
-        Hit {
+        PostSummary {
             id: path.clone(),
             path,
             title: text(fields.title),
             url: text(fields.url),
-            date,
+            date: doc
+                .get_first(fields.date)
+                .and_then(|value| value.as_datetime())
+                .map(format_day),
             tags: texts(fields.tags),
             categories: texts(fields.categories),
             author: first_text(doc, fields.author).map(escape),
-            snippet: highlighter.snippet(&self.analyzer, body),
-            score,
         }
     }
 }
@@ -462,7 +460,11 @@ mod tests {
     }
 
     fn ids(response: &SearchResponse) -> Vec<&str> {
-        response.hits.iter().map(|hit| hit.id.as_str()).collect()
+        response
+            .hits
+            .iter()
+            .map(|hit| hit.post.id.as_str())
+            .collect()
     }
 
     #[test]
@@ -616,7 +618,7 @@ mod tests {
         assert_eq!(years, [(2010, 1, vec![1]), (2009, 2, vec![8, 7])]);
 
         let post = searcher.post("2009-07-11-a.md")?.ok_or("post not found")?;
-        assert_eq!(post.title, "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(post.post.title, "&lt;script&gt;alert(1)&lt;/script&gt;");
         assert_eq!(
             post.metadata.get("layout"),
             Some(&serde_json::json!("post"))
@@ -626,7 +628,11 @@ mod tests {
         let related = searcher
             .related("2009-07-11-a.md", 5)?
             .ok_or("post not found")?;
-        let ids: Vec<&str> = related.hits.iter().map(|hit| hit.id.as_str()).collect();
+        let ids: Vec<&str> = related
+            .hits
+            .iter()
+            .map(|hit| hit.post.id.as_str())
+            .collect();
         assert_eq!(ids.first(), Some(&"2009-08-01-b.md"));
         assert!(!ids.contains(&"2009-07-11-a.md"));
         assert!(searcher.related("nothing.md", 5)?.is_none());
