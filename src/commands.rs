@@ -162,30 +162,39 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
                 .with_graceful_shutdown(shutdown_signal())
                 .into_future(),
         );
-        if !args.posts.is_empty() {
-            let (index, posts, options) = (index.clone(), args.posts.clone(), options.clone());
+        // With --watch, the watcher makes the first run (it watches from
+        // before it, so no change is missed); without, it is made here.
+        let mut watcher = None;
+        let first_run = if args.watch {
+            let (first, first_report) = std::sync::mpsc::channel();
+            watcher = Some(sagasu_server::watch(
+                args.posts,
+                index,
+                options,
+                move |report| {
+                    log_report(&report);
+                    // Only the first run is waited for; later sends find no receiver.
+                    let _ = first.send(report.is_ok());
+                },
+            )?);
+            tokio::task::spawn_blocking(move || first_report.recv().unwrap_or(false)).await?
+        } else if !args.posts.is_empty() {
+            let posts = args.posts;
             let report = tokio::task::spawn_blocking(move || {
                 sagasu_indexer::index(&index, &posts, &options, &|_| {})
             })
             .await??;
             log_report(&Ok(report));
-        }
+            true
+        } else {
+            true
+        };
+        anyhow::ensure!(first_run, "indexing the posts failed (see the log above)");
         let opened = state.clone();
         tokio::task::spawn_blocking(move || opened.open_index()).await??;
         tracing::info!("ready");
-        let _watcher = if args.watch {
-            Some(sagasu_server::watch(
-                args.posts,
-                index,
-                options,
-                |report| {
-                    log_report(&report);
-                },
-            )?)
-        } else {
-            None
-        };
         server.await?.context("serving")?;
+        drop(watcher);
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })

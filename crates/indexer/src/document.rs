@@ -46,7 +46,12 @@ pub(crate) fn build(
         doc.add_text(fields.author, author);
     }
     if let Some(date) = post.date {
-        doc.add_date(fields.date, to_tantivy_date(date));
+        let stored = to_tantivy_date(date).ok_or_else(|| Error::Field {
+            path: post.path.clone().into(),
+            field: "date",
+            message: format!("{date} is outside the dates sagasu can store (1678 to 2261)"),
+        })?;
+        doc.add_date(fields.date, stored);
     }
     add_names(
         &mut doc,
@@ -75,8 +80,14 @@ pub(crate) fn build(
 
 /// A post's local wall-clock time, stored as if it were UTC: days and
 /// ordering are what matter, and they stay as the blogger wrote them.
-pub fn to_tantivy_date(date: NaiveDateTime) -> DateTime {
-    DateTime::from_timestamp_secs(date.and_utc().timestamp())
+///
+/// `None` outside what Tantivy can store (nanoseconds in an `i64`:
+/// 1677-09-21 to 2262-04-11).
+pub fn to_tantivy_date(date: NaiveDateTime) -> Option<DateTime> {
+    let seconds = date.and_utc().timestamp();
+    seconds
+        .checked_mul(1_000_000_000)
+        .map(DateTime::from_timestamp_nanos)
 }
 
 fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: Analysis) {

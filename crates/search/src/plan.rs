@@ -9,16 +9,16 @@
 
 use std::ops::Bound;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use sagasu_analyzer::{Analyzer, normalize_key};
 use sagasu_indexer::schema::Fields;
 use sagasu_indexer::to_tantivy_date;
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
 
 use crate::Result;
 use crate::query::{Atom, ParsedQuery};
@@ -108,11 +108,16 @@ impl Planner<'_> {
             filters.push((Occur::Must, filter(key_query(fields.category, category))));
         }
         if request.from.is_some() || request.to.is_some() {
+            // Bounds beyond what the index can hold are clamped to its ends:
+            // `--from 1000` is every post, `--from 9999` none.
             let bound = |day: NaiveDate| {
-                Term::from_field_date_for_search(
-                    fields.date,
-                    to_tantivy_date(day.and_time(NaiveTime::MIN)),
-                )
+                let date =
+                    to_tantivy_date(day.and_time(NaiveTime::MIN)).unwrap_or(if day.year() < 1970 {
+                        DateTime::MIN
+                    } else {
+                        DateTime::MAX
+                    });
+                Term::from_field_date_for_search(fields.date, date)
             };
             let lower = request.from.map_or(Bound::Unbounded, |from| {
                 Bound::Included(bound(from.first_day()))

@@ -274,13 +274,18 @@ impl Searcher {
                 *frequencies.entry(term.text).or_default() += 1;
             }
         }
-        let docs = searcher.num_docs().max(1) as f32;
+        let docs = searcher.num_docs().max(1);
         let mut weighted = Vec::with_capacity(frequencies.len());
         for (text, frequency) in frequencies {
             let term = Term::from_field_text(fields.body_terms, &text);
-            let doc_freq = searcher.doc_freq(&term)?.max(1) as f32;
-            let weight = (frequency as f32).sqrt() * (docs / doc_freq).ln().max(0.0);
-            weighted.push((weight, text));
+            let doc_freq = searcher.doc_freq(&term)?;
+            // A word no other post has cannot relate it to one, and a word
+            // in most posts says nothing about this one.
+            if doc_freq < 2 || doc_freq * 2 > docs {
+                continue;
+            }
+            let idf = (docs as f32 / doc_freq as f32).ln();
+            weighted.push(((frequency as f32).sqrt() * idf, text));
         }
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         weighted.truncate(RELATED_TERMS);
@@ -298,9 +303,12 @@ impl Searcher {
                 ));
             }
         }
+        // A shared tag is a strong sign of a related post, as strong as its
+        // two most distinctive words; a shared category, one.
+        let strongest = weighted.first().map_or(1.0, |(weight, _)| *weight);
         for (field, names, boost) in [
-            (fields.tag, fields.tags, 2.0),
-            (fields.category, fields.categories, 1.0),
+            (fields.tag, fields.tags, 2.0 * strongest),
+            (fields.category, fields.categories, strongest),
         ] {
             for name in doc.get_all(names).filter_map(|value| value.as_str()) {
                 let name_query = ConstScoreQuery::new(key_query(field, name), boost);

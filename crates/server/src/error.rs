@@ -13,6 +13,9 @@ pub enum Error {
     /// No such post or path (404).
     #[error("{0}")]
     NotFound(String),
+    /// The path exists, but not for this method (405): the API is read-only.
+    #[error("{0} is not allowed here; the API answers GET (and HEAD)")]
+    MethodNotAllowed(String),
     /// The index is not open yet (503).
     #[error("the index is not ready yet")]
     NotReady,
@@ -55,6 +58,7 @@ impl Error {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotReady | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::Search(_) | Self::Task | Self::Watch(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,6 +69,7 @@ impl Error {
         match self {
             Self::BadRequest { code, .. } => code,
             Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::NotReady => "not_ready",
             Self::Overloaded => "overloaded",
             Self::Search(err) => err.code(),

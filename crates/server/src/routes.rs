@@ -63,12 +63,14 @@ pub fn app(state: AppState) -> Router {
         .merge(probes)
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        .layer(cors)
+        // Outside CORS, so that preflight answers carry it too.
         .layer(SetResponseHeaderLayer::overriding(
             X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(cors)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
@@ -199,4 +201,8 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>
 
 async fn not_found(uri: Uri) -> Error {
     Error::NotFound(format!("no endpoint at {}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method) -> Error {
+    Error::MethodNotAllowed(method.to_string())
 }

@@ -30,9 +30,10 @@ impl std::fmt::Debug for Watcher {
     }
 }
 
-/// Watches `roots` and, after each burst of changes, indexes them into
-/// `index` with `options`, passing each run's outcome to `on_run` (on the
-/// watcher's own thread).
+/// Indexes `roots` into `index` with `options` at once, then watches them
+/// and indexes again after each burst of changes, passing each run's outcome
+/// to `on_run` (on the watcher's own thread). Watching starts before the
+/// first run, so nothing changed during it is missed, and runs never overlap.
 pub fn watch(
     roots: Vec<PathBuf>,
     index: PathBuf,
@@ -49,6 +50,18 @@ pub fn watch(
     std::thread::Builder::new()
         .name("sagasu-watch".to_owned())
         .spawn(move || {
+            let run = || {
+                // A panic in one run must not end the watch: report it and
+                // keep watching.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    sagasu_indexer::index(&index, &roots, &options, &|_| {})
+                }));
+                match outcome {
+                    Ok(result) => on_run(result),
+                    Err(_) => tracing::error!("an indexing run panicked; still watching"),
+                }
+            };
+            run();
             // Ends when the debouncer, and with it the sender, is dropped.
             for batch in changes {
                 let changed = match batch {
@@ -63,7 +76,7 @@ pub fn watch(
                     }
                 };
                 if changed {
-                    on_run(sagasu_indexer::index(&index, &roots, &options, &|_| {}));
+                    run();
                 }
             }
         })

@@ -1,0 +1,404 @@
+//! Shared harness for the server's integration tests: indexes built in temp
+//! dirs, a server on an ephemeral port, and a minimal HTTP/1.1 client over
+//! a raw socket (there is no HTTP client crate among the dependencies).
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sagasu_indexer::{IndexOptions, Report};
+use sagasu_server::{AppState, ServerConfig, app};
+use serde_json::Value;
+use tempfile::TempDir;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// What every test returns. `Send + Sync` so that results cross tasks.
+pub type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// A test failure with `message`.
+pub fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
+    message.into().into()
+}
+
+/// The bundled sample archive (45 posts).
+pub fn sample_archive() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive")
+}
+
+/// Number of posts in the sample archive.
+pub const SAMPLE_POSTS: u64 = 45;
+
+/// Indexing settings for tests: few threads, since tests run in parallel.
+pub fn index_options() -> IndexOptions {
+    IndexOptions {
+        threads: 2,
+        ..IndexOptions::default()
+    }
+}
+
+/// Indexes `roots` into `index` (creating it or updating it in place).
+pub fn index_into(index: &Path, roots: &[PathBuf]) -> TestResult<Report> {
+    let report = sagasu_indexer::index(index, roots, &index_options(), &|_| {})?;
+    if !report.failed.is_empty() {
+        return Err(fail(format!("indexing failed for some files: {report:?}")));
+    }
+    Ok(report)
+}
+
+/// A temp dir holding an index at `<dir>/idx`.
+#[derive(Debug)]
+pub struct Fixture {
+    pub dir: TempDir,
+    pub index: PathBuf,
+}
+
+impl Fixture {
+    /// An empty temp dir; nothing indexed yet.
+    pub fn empty() -> TestResult<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("sagasu-server-test-")
+            .tempdir()?;
+        let index = dir.path().join("idx");
+        Ok(Self { dir, index })
+    }
+
+    /// The sample archive, indexed.
+    pub fn sample() -> TestResult<Self> {
+        let fixture = Self::empty()?;
+        index_into(&fixture.index, &[sample_archive()])?;
+        Ok(fixture)
+    }
+
+    /// Default settings for this index.
+    pub fn config(&self) -> ServerConfig {
+        ServerConfig::new(self.index.clone())
+    }
+
+    /// A state for `config` with the index open.
+    pub fn ready(config: ServerConfig) -> TestResult<AppState> {
+        let state = AppState::new(config);
+        state.open_index()?;
+        Ok(state)
+    }
+
+    /// A state with default settings and the index open.
+    pub fn state(&self) -> TestResult<AppState> {
+        Self::ready(self.config())
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(src: &Path, dst: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dst)?;
+    for entry in std::fs::read_dir(src)? {
+        let entry = entry?;
+        let target = dst.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// `value` percent-encoded for a path segment or a query value: everything
+/// but ASCII letters and digits is escaped (so `/` becomes `%2F`).
+pub fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A search URI for the query string pairs, encoded as a browser would.
+pub fn search_uri(pairs: &[(&str, &str)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        query.append_pair(key, value);
+    }
+    format!("/api/search?{}", query.finish())
+}
+
+/// The `id`s of a search (or related) response's hits, in order.
+pub fn hit_ids(response: &Value) -> Vec<String> {
+    response["hits"]
+        .as_array()
+        .map(|hits| {
+            hits.iter()
+                .filter_map(|hit| hit["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A sample-archive post id: `_posts/` + `name`.
+pub fn post_id(name: &str) -> String {
+    format!("_posts/{name}")
+}
+
+/// A server on `127.0.0.1:<ephemeral>`, running in a task of the current
+/// runtime until [`Server::stop`].
+#[derive(Debug)]
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Serves `app(state)` with graceful shutdown wired to [`Server::stop`].
+    pub async fn start(state: AppState) -> TestResult<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serve = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+            // A dropped sender stops the server too.
+            let _ = stopped.await;
+        });
+        let task = tokio::spawn(async move { serve.await });
+        Ok(Self {
+            addr,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// Signals shutdown and waits (at most 10 s) for the server task to
+    /// end; fails if it does not, or if it ends with an error.
+    pub async fn stop(mut self) -> TestResult {
+        if let Some(stop) = self.stop.take() {
+            stop.send(())
+                .map_err(|()| fail("the server task ended before it was asked to stop"))?;
+        }
+        tokio::time::timeout(Duration::from_secs(10), &mut self.task)
+            .await
+            .map_err(|_| fail("the server did not shut down within 10 s"))???;
+        Ok(())
+    }
+
+    /// `GET target`.
+    pub async fn get(&self, target: &str) -> TestResult<HttpResponse> {
+        http(self.addr, "GET", target, &[]).await
+    }
+
+    /// `GET target`, requiring 200 and a JSON body.
+    pub async fn get_json(&self, target: &str) -> TestResult<Value> {
+        let response = self.get(target).await?;
+        if response.status != 200 {
+            return Err(fail(format!("GET {target}: expected 200, got {response}")));
+        }
+        response.json()
+    }
+}
+
+/// A response read off the socket.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Names lowercased, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body, de-chunked.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> TestResult<Value> {
+        serde_json::from_slice(&self.body)
+            .map_err(|err| fail(format!("body is not JSON ({err}): {self}")))
+    }
+
+    /// The body as (lossy) text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl std::fmt::Display for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?} ", self.status, self.headers)?;
+        let text = self.text();
+        match text.char_indices().nth(500) {
+            Some((cut, _)) => write!(f, "{}…", &text[..cut]),
+            None => f.write_str(&text),
+        }
+    }
+}
+
+/// Sends one request (`Connection: close`, no body, no `Accept-Encoding`
+/// unless given in `headers`) and reads the response to EOF, within 30 s.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) -> TestResult<HttpResponse> {
+    let exchange = async {
+        let stream = TcpStream::connect(addr).await?;
+        let mut request =
+            format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        write_all(&stream, request.as_bytes()).await?;
+        let raw = read_to_end(&stream).await?;
+        parse_response(&raw, method == "HEAD")
+    };
+    tokio::time::timeout(Duration::from_secs(30), exchange)
+        .await
+        .map_err(|_| {
+            fail(format!(
+                "{method} {target}: no complete response within 30 s"
+            ))
+        })?
+}
+
+// Tokio's `io-util` feature is off: readiness and `try_*` calls instead.
+async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        stream.writable().await?;
+        match stream.try_write(bytes) {
+            Ok(written) => bytes = &bytes[written..],
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+async fn read_to_end(stream: &TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        stream.readable().await?;
+        match stream.try_read(&mut chunk) {
+            Ok(0) => return Ok(raw),
+            Ok(read) => raw.extend_from_slice(&chunk[..read]),
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// Parses a whole HTTP/1.1 response: status line, headers, and a body
+/// delimited by `Content-Length`, chunked encoding, or the end of the
+/// stream.
+pub fn parse_response(raw: &[u8], head: bool) -> TestResult<HttpResponse> {
+    let end = find(raw, b"\r\n\r\n").ok_or_else(|| {
+        fail(format!(
+            "no end of headers in {:?}",
+            String::from_utf8_lossy(raw)
+        ))
+    })?;
+    let head_text = std::str::from_utf8(&raw[..end])?;
+    let mut lines = head_text.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let mut parts = status_line.splitn(3, ' ');
+    let version = parts.next().unwrap_or_default();
+    if !version.starts_with("HTTP/1.") {
+        return Err(fail(format!("bad status line {status_line:?}")));
+    }
+    let status: u16 = parts
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| fail(format!("bad status line {status_line:?}")))?;
+    let mut headers = Vec::new();
+    for line in lines {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| fail(format!("bad header line {line:?}")))?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let mut response = HttpResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    let rest = &raw[end + 4..];
+    if head {
+        if !rest.is_empty() {
+            return Err(fail(format!("HEAD response has a body: {response}")));
+        }
+        return Ok(response);
+    }
+    let chunked = response
+        .header("transfer-encoding")
+        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"));
+    response.body = if chunked {
+        dechunk(rest)?
+    } else if let Some(length) = response.header("content-length") {
+        let length: usize = length.parse()?;
+        if rest.len() != length {
+            return Err(fail(format!(
+                "content-length {length} but {} body bytes",
+                rest.len()
+            )));
+        }
+        rest.to_vec()
+    } else {
+        rest.to_vec()
+    };
+    Ok(response)
+}
+
+fn dechunk(mut rest: &[u8]) -> TestResult<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = find(rest, b"\r\n").ok_or_else(|| fail("truncated chunk size line"))?;
+        let size_text = std::str::from_utf8(&rest[..line_end])?;
+        let size_text = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| fail(format!("bad chunk size {size_text:?}")))?;
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return Ok(body);
+        }
+        if rest.len() < size + 2 || &rest[size..size + 2] != b"\r\n" {
+            return Err(fail("truncated chunk"));
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// Polls `probe` every 100 ms until it returns `Some`, for at most
+/// `limit`; the last error or `None` becomes the failure.
+pub async fn poll<T, F, Fut>(limit: Duration, what: &str, mut probe: F) -> TestResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = TestResult<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let last = match probe().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => "not yet".to_owned(),
+            Err(err) => err.to_string(),
+        };
+        if tokio::time::Instant::now() >= deadline {
+            return Err(fail(format!("{what}: not within {limit:?} (last: {last})")));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

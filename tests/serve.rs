@@ -1,0 +1,572 @@
+//! `sagasu serve`, the real binary: indexing `--posts` before opening,
+//! readiness, answers over TCP, one log line per request, `--watch`
+//! following edits and deletions, graceful exit on SIGTERM and SIGINT, and
+//! the errors it starts with.
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use serde_json::Value;
+use util::{Sandbox, TestResult, copy_dir, fail, ids, post_id, sample_archive};
+
+/// How long a debug build may take to index the sample archive and open it.
+const STARTUP: Duration = Duration::from_secs(60);
+/// How long a `--watch` change may take to become searchable (300 ms of
+/// debounce, an indexing run, the reader's reload).
+const WATCH: Duration = Duration::from_secs(15);
+/// How long a graceful shutdown may take.
+const SHUTDOWN: Duration = Duration::from_secs(15);
+
+/// A running `sagasu serve`, killed if the test ends without stopping it.
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl Serve {
+    /// `sagasu serve --addr 127.0.0.1:<free port> ARGS` in `sandbox`,
+    /// returned once it accepts connections (it listens before indexing).
+    fn start(sandbox: &Sandbox, args: &[&dyn AsRef<std::ffi::OsStr>]) -> TestResult<Self> {
+        let mut last = String::new();
+        // A free port may be taken between the probe and the bind: retry.
+        for _ in 0..3 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")?
+                .local_addr()?
+                .port();
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let mut command = Command::new(env!("CARGO_BIN_EXE_sagasu"));
+            command
+                .current_dir(sandbox.path())
+                .env_remove("SAGASU_INDEX")
+                .env_remove("SAGASU_ADDR")
+                .env_remove("SAGASU_MAX_CONCURRENT")
+                .env_remove("SAGASU_LOG")
+                .env("SAGASU_THREADS", "2")
+                .env("NO_COLOR", "1")
+                .arg("serve")
+                .arg("--addr")
+                .arg(addr.to_string());
+            for arg in args {
+                command.arg(arg);
+            }
+            let mut child = command
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()?;
+            let pipe = child.stderr.take().ok_or_else(|| fail("no stderr pipe"))?;
+            let stderr = Arc::new(Mutex::new(String::new()));
+            let sink = Arc::clone(&stderr);
+            let reader = thread::spawn(move || {
+                for line in BufReader::new(pipe).lines() {
+                    let Ok(line) = line else { break };
+                    if let Ok(mut text) = sink.lock() {
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                }
+            });
+            let mut serve = Self {
+                child,
+                addr,
+                stderr,
+                reader: Some(reader),
+            };
+            let deadline = Instant::now() + STARTUP;
+            loop {
+                if TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok() {
+                    return Ok(serve);
+                }
+                if let Some(status) = serve.child.try_wait()? {
+                    serve.join_reader();
+                    last = format!("exited with {status}:\n{}", serve.stderr());
+                    break;
+                }
+                if Instant::now() >= deadline {
+                    return Err(fail(format!(
+                        "not listening on {addr} within {STARTUP:?}:\n{}",
+                        serve.stderr()
+                    )));
+                }
+                thread::sleep(Duration::from_millis(50));
+            }
+            if !last.contains("cannot listen") {
+                break;
+            }
+        }
+        Err(fail(format!("sagasu serve did not start: {last}")))
+    }
+
+    /// Everything written to stderr so far.
+    fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .map(|text| text.clone())
+            .unwrap_or_default()
+    }
+
+    fn join_reader(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+
+    fn get(&self, target: &str) -> TestResult<HttpResponse> {
+        get(self.addr, target)
+    }
+
+    /// `GET target`, requiring 200 and JSON.
+    fn get_json(&self, target: &str) -> TestResult<Value> {
+        let response = self.get(target)?;
+        if response.status != 200 {
+            return Err(fail(format!("GET {target}: {response}")));
+        }
+        response.json()
+    }
+
+    /// Polls `/readyz` until it says 200 (503 `not_ready` meanwhile).
+    fn wait_ready(&mut self) -> TestResult {
+        let deadline = Instant::now() + STARTUP;
+        loop {
+            let response = self.get("/readyz")?;
+            match response.status {
+                200 => return Ok(()),
+                503 if response.json()?["error"]["code"] == "not_ready" => {}
+                _ => return Err(fail(format!("/readyz: {response}"))),
+            }
+            if let Some(status) = self.child.try_wait()? {
+                return Err(fail(format!("exited with {status}:\n{}", self.stderr())));
+            }
+            if Instant::now() >= deadline {
+                return Err(fail(format!(
+                    "not ready within {STARTUP:?}:\n{}",
+                    self.stderr()
+                )));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) with `kill`, then waits for the exit.
+    fn stop_with(&mut self, signal: &str) -> TestResult<ExitStatus> {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()?;
+        if !status.success() {
+            return Err(fail(format!("kill -{signal} {pid} failed: {status}")));
+        }
+        let deadline = Instant::now() + SHUTDOWN;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                self.join_reader();
+                return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                return Err(fail(format!(
+                    "still running {SHUTDOWN:?} after SIG{signal}:\n{}",
+                    self.stderr()
+                )));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Polls `probe` until it returns `Some`, for at most `limit`.
+    fn poll<T>(
+        &self,
+        limit: Duration,
+        what: &str,
+        mut probe: impl FnMut(&Self) -> TestResult<Option<T>>,
+    ) -> TestResult<T> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let last = match probe(self) {
+                Ok(Some(value)) => return Ok(value),
+                Ok(None) => "not yet".to_owned(),
+                Err(err) => err.to_string(),
+            };
+            if Instant::now() >= deadline {
+                return Err(fail(format!(
+                    "{what}: not within {limit:?} (last: {last})\n--- stderr\n{}",
+                    self.stderr()
+                )));
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        self.join_reader();
+    }
+}
+
+/// A response read off the socket.
+#[derive(Debug)]
+struct HttpResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl HttpResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn json(&self) -> TestResult<Value> {
+        serde_json::from_slice(&self.body)
+            .map_err(|err| fail(format!("body is not JSON ({err}): {self}")))
+    }
+}
+
+impl std::fmt::Display for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = String::from_utf8_lossy(&self.body);
+        let shown: String = text.chars().take(400).collect();
+        write!(f, "{} {:?} {shown}", self.status, self.headers)
+    }
+}
+
+/// `GET target` over a fresh connection (`Connection: close`, no
+/// `Accept-Encoding`), read to EOF.
+fn get(addr: SocketAddr, target: &str) -> TestResult<HttpResponse> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let end = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .ok_or_else(|| {
+            fail(format!(
+                "no end of headers: {:?}",
+                String::from_utf8_lossy(&raw)
+            ))
+        })?;
+    let head = std::str::from_utf8(&raw[..end])?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| fail(format!("bad status line {status_line:?}")))?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let mut response = HttpResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    let mut rest = &raw[end + 4..];
+    if response
+        .header("transfer-encoding")
+        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"))
+    {
+        loop {
+            let line_end = rest
+                .windows(2)
+                .position(|window| window == b"\r\n")
+                .ok_or_else(|| fail("truncated chunk"))?;
+            let size = std::str::from_utf8(&rest[..line_end])?;
+            let size =
+                usize::from_str_radix(size.split(';').next().unwrap_or_default().trim(), 16)?;
+            rest = &rest[line_end + 2..];
+            if size == 0 {
+                break;
+            }
+            let chunk = rest.get(..size).ok_or_else(|| fail("truncated chunk"))?;
+            response.body.extend_from_slice(chunk);
+            rest = rest
+                .get(size + 2..)
+                .ok_or_else(|| fail("truncated chunk"))?;
+        }
+    } else {
+        if let Some(length) = response.header("content-length") {
+            let length: usize = length.parse()?;
+            if length != rest.len() {
+                return Err(fail(format!(
+                    "content-length {length}, {} bytes",
+                    rest.len()
+                )));
+            }
+        }
+        response.body = rest.to_vec();
+    }
+    Ok(response)
+}
+
+/// `value` percent-encoded as a query value or path segment.
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn search(word: &str) -> String {
+    format!("/api/search?q={}", encode(word))
+}
+
+/// Whether some stderr line is the request log of `GET path` with `status`
+/// and a latency.
+fn logged(stderr: &str, path: &str, status: u16) -> bool {
+    stderr.lines().any(|line| {
+        line.contains("request")
+            && line.contains("method=GET")
+            && line.contains(&format!("path={path} "))
+            && line.contains(&format!("status={status}"))
+            && line.contains("latency_ms=")
+    })
+}
+
+/// A copy of the sample archive in the sandbox.
+fn archive_copy(sandbox: &Sandbox) -> TestResult<std::path::PathBuf> {
+    let posts = sandbox.path().join("posts");
+    copy_dir(&sample_archive(), &posts)?;
+    Ok(posts)
+}
+
+#[test]
+fn serve_indexes_the_posts_answers_logs_and_stops_on_sigterm() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let posts = archive_copy(&sandbox)?;
+    let mut serve = Serve::start(
+        &sandbox,
+        &[&"--index", &sandbox.index_dir(), &"--posts", &posts],
+    )?;
+    serve.wait_ready()?;
+
+    let found = serve.get_json(&search("インフラ勉強会"))?;
+    assert_eq!(
+        ids(&found).first(),
+        Some(&post_id("2009-07-19-infra-study-1.md")),
+        "{found}"
+    );
+    let all = serve.get_json("/api/search")?;
+    assert_eq!(all["total"], util::SAMPLE_POSTS, "{all}");
+    let post = serve.get_json(&format!(
+        "/api/posts/{}",
+        encode(&post_id("2012-11-17-prevent-xss.md"))
+    ))?;
+    assert_eq!(
+        post["title"],
+        "&lt;script&gt;alert(1)&lt;/script&gt; を防ぐ話"
+    );
+    let missing = serve.get("/no/such/page")?;
+    assert_eq!(missing.status, 404, "{missing}");
+    assert_eq!(missing.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(missing.json()?["error"]["code"], "not_found");
+    let health = serve.get("/healthz")?;
+    assert_eq!(health.status, 200, "{health}");
+
+    // The log line is written as the response leaves: wait for it briefly.
+    serve.poll(Duration::from_secs(5), "request log lines", |serve| {
+        let stderr = serve.stderr();
+        Ok((logged(&stderr, "/api/search", 200)
+            && logged(&stderr, "/no/such/page", 404)
+            && logged(&stderr, "/healthz", 200))
+        .then_some(()))
+    })?;
+    let stderr = serve.stderr();
+    assert!(
+        stderr.contains("added=45"),
+        "the --posts run is logged:\n{stderr}"
+    );
+
+    let status = serve.stop_with("TERM")?;
+    let stderr = serve.stderr();
+    assert!(status.success(), "exit {status} after SIGTERM:\n{stderr}");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+    // The index is left in place, usable by the CLI.
+    let stats = sandbox.stats()?;
+    assert_eq!(stats["posts"], util::SAMPLE_POSTS, "{stats}");
+    Ok(())
+}
+
+/// Appends `text` to the file at `path`.
+fn append(path: &Path, text: &str) -> TestResult {
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Gives the watcher time to start: `/readyz` turns 200 just before the
+/// watch is set up, and a change made in between would not be seen.
+fn settle_watcher() {
+    thread::sleep(Duration::from_secs(1));
+}
+
+#[test]
+fn serve_watch_follows_edits_additions_and_deletions_then_stops_on_sigint() -> TestResult {
+    const PROBE: &str = "zqxwatchprobe";
+    const ADDED: &str = "qzvnewpostprobe";
+    let sandbox = Sandbox::new()?;
+    let posts = archive_copy(&sandbox)?;
+    let mut serve = Serve::start(
+        &sandbox,
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--posts",
+            &posts,
+            &"--watch",
+        ],
+    )?;
+    serve.wait_ready()?;
+    settle_watcher();
+    let before = serve.get_json(&search(PROBE))?;
+    assert_eq!(before["total"], 0, "{before}");
+
+    // An edit.
+    let edited = post_id("2018-10-08-sanpo.md");
+    append(&posts.join(&edited), &format!("\n\n追記: {PROBE}\n"))?;
+    serve.poll(WATCH, "the edited post to be searchable", |serve| {
+        let found = serve.get_json(&search(PROBE))?;
+        Ok((ids(&found) == std::slice::from_ref(&edited)).then_some(()))
+    })?;
+    // Still one post, not two.
+    let all = serve.get_json("/api/search")?;
+    assert_eq!(all["total"], util::SAMPLE_POSTS, "{all}");
+
+    // A deletion.
+    let deleted = post_id("2015-05-05-chicken-curry.mdown");
+    std::fs::remove_file(posts.join(&deleted))?;
+    serve.poll(WATCH, "the deleted post to be gone", |serve| {
+        let post = serve.get(&format!("/api/posts/{}", encode(&deleted)))?;
+        let found = serve.get_json(&search("チキンカレー"))?;
+        Ok((post.status == 404 && !ids(&found).contains(&deleted)).then_some(()))
+    })?;
+    let all = serve.get_json("/api/search")?;
+    assert_eq!(all["total"], util::SAMPLE_POSTS - 1, "{all}");
+
+    // An addition, in a new subdirectory.
+    let added = post_id("2025/2025-01-04-new-year.md");
+    let file = posts.join(&added);
+    std::fs::create_dir_all(file.parent().ok_or_else(|| fail("no parent"))?)?;
+    std::fs::write(
+        &file,
+        format!(
+            "---\ntitle: 新年の抱負\ndate: 2025-01-04\ntags: [myself]\n---\n今年の目標は {ADDED} です。\n"
+        ),
+    )?;
+    serve.poll(WATCH, "the new post to be searchable", |serve| {
+        let found = serve.get_json(&search(ADDED))?;
+        Ok((ids(&found) == std::slice::from_ref(&added)).then_some(()))
+    })?;
+    let post = serve.get_json(&format!("/api/posts/{}", encode(&added)))?;
+    assert_eq!(post["title"], "新年の抱負");
+    assert_eq!(post["date"], "2025-01-04");
+
+    let status = serve.stop_with("INT")?;
+    assert!(
+        status.success(),
+        "exit {status} after SIGINT:\n{}",
+        serve.stderr()
+    );
+    Ok(())
+}
+
+#[test]
+fn serve_watch_survives_a_post_with_an_out_of_range_date() -> TestResult {
+    const PROBE: &str = "zqxafterbaddate";
+    let sandbox = Sandbox::new()?;
+    let posts = archive_copy(&sandbox)?;
+    let mut serve = Serve::start(
+        &sandbox,
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--posts",
+            &posts,
+            &"--watch",
+        ],
+    )?;
+    serve.wait_ready()?;
+    settle_watcher();
+    std::fs::write(
+        posts.join("_posts/1500-01-01-old.md"),
+        "---\ntitle: 古い記事\ndate: 1500-01-01\n---\n本文\n",
+    )?;
+    // Let that run happen on its own, then edit another post.
+    thread::sleep(Duration::from_secs(2));
+    let edited = post_id("2018-10-08-sanpo.md");
+    append(&posts.join(&edited), &format!("\n\n{PROBE}\n"))?;
+    serve.poll(
+        WATCH,
+        "an edit after the bad post to be searchable",
+        |serve| {
+            let found = serve.get_json(&search(PROBE))?;
+            Ok(ids(&found).contains(&edited).then_some(()))
+        },
+    )?;
+    let status = serve.stop_with("TERM")?;
+    assert!(status.success(), "exit {status}:\n{}", serve.stderr());
+    Ok(())
+}
+
+#[test]
+fn serve_without_an_index_says_to_run_sagasu_index() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    sandbox
+        .sagasu("serve")?
+        .args(["--addr", "127.0.0.1:0"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("sagasu index"));
+    assert!(
+        !sandbox.index_dir().exists(),
+        "serve must not create an index"
+    );
+
+    sandbox
+        .sagasu("serve")?
+        .args(["--addr", "127.0.0.1:0", "--max-concurrent", "0"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--max-concurrent"));
+    // --watch needs --posts.
+    sandbox
+        .sagasu("serve")?
+        .args(["--addr", "127.0.0.1:0", "--watch"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--posts"));
+    Ok(())
+}
