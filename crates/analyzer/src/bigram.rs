@@ -76,17 +76,11 @@ enum Class {
 fn class_of(c: char) -> Class {
     if c.is_ascii_alphanumeric() {
         Class::Ascii
-    } else if c.is_alphanumeric() || is_kana_mark(c) {
+    } else if crate::is_word_char(c) {
         Class::Other
     } else {
         Class::Separator
     }
-}
-
-/// The prolonged sound mark and iteration marks are letters in Japanese
-/// words (`サーバー`, `人々`, `ゝ`), though not all are alphabetic to Unicode.
-fn is_kana_mark(c: char) -> bool {
-    matches!(c, 'ー' | '々' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ' | '〆')
 }
 
 #[cfg(test)]

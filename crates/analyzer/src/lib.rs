@@ -137,6 +137,18 @@ impl Analysis {
     }
 }
 
+/// Whether `c` belongs in a word: letters and digits of any script, plus the
+/// prolonged sound mark and iteration marks (`サーバー`, `人々`, `ゝ`), which
+/// Unicode does not count as letters. Kana and kanji are answered without
+/// Unicode's (slow) tables.
+pub(crate) fn is_word_char(c: char) -> bool {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => true,
+        'ー' | '々' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ' | '〆' => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// The Japanese analyzer. Cheap to clone: the dictionary is shared.
 #[derive(Clone)]
 pub struct Analyzer {
