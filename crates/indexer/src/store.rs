@@ -135,29 +135,29 @@ impl SagasuIndex {
             found,
             expected: Provenance::current().to_string(),
         };
-        let fields = match Fields::of(&index.schema()) {
-            Ok(fields) => fields,
-            Err(_) => return Err(incompatible("a different schema".to_owned())),
-        };
-        let opened = Self {
-            index,
-            fields,
-            path: path.to_path_buf(),
-        };
-        let metas = opened.index.load_metas().map_err(|source| Error::Tantivy {
+        let metas = index.load_metas().map_err(|source| Error::Tantivy {
             path: path.to_path_buf(),
             source,
         })?;
+        // The recorded provenance names what built the index best, so it is
+        // checked before the schema itself.
         match metas.payload.as_deref() {
             // Created but never committed: nothing to be incompatible with.
-            None if metas.segments.is_empty() => Ok(opened),
-            None => Err(incompatible("no sagasu provenance".to_owned())),
+            None if metas.segments.is_empty() => {}
+            None => return Err(incompatible("no sagasu provenance".to_owned())),
             Some(payload) => match serde_json::from_str::<Provenance>(payload) {
-                Ok(found) if found == Provenance::current() => Ok(opened),
-                Ok(found) => Err(incompatible(found.to_string())),
-                Err(_) => Err(incompatible(format!("unknown provenance {payload:?}"))),
+                Ok(found) if found == Provenance::current() => {}
+                Ok(found) => return Err(incompatible(found.to_string())),
+                Err(_) => return Err(incompatible(format!("unknown provenance {payload:?}"))),
             },
         }
+        let fields = Fields::of(&index.schema())
+            .map_err(|_| incompatible("a different schema".to_owned()))?;
+        Ok(Self {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        })
     }
 }
 

@@ -90,19 +90,28 @@ impl Highlighter {
     }
 
     /// Where the post's terms equal a query term (for conjugated forms).
+    /// Only sentences holding a term's first character can match (a
+    /// conjugation keeps the stem), so only those are analysed.
     fn term_matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
-        let Ok(analysis) = analyzer.analyze(text) else {
-            return Vec::new();
-        };
-        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
         let terms: Vec<&String> = self.terms.iter().collect();
-        for term in &analysis.terms {
-            let Some(index) = terms.iter().position(|t| **t == term.text) else {
+        let firsts: Vec<char> = terms.iter().filter_map(|t| t.chars().next()).collect();
+        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+        for sentence in sentences(text) {
+            let piece = &text[sentence.clone()];
+            if !piece.chars().any(|c| firsts.contains(&c)) {
+                continue;
+            }
+            let Ok(analysis) = analyzer.analyze(piece) else {
                 continue;
             };
-            let range = term.offset_from..term.offset_to;
-            if found.last().is_none_or(|(last, _)| last.end <= range.start) {
-                found.push((range, index));
+            for term in &analysis.terms {
+                let Some(index) = terms.iter().position(|t| **t == term.text) else {
+                    continue;
+                };
+                let range = sentence.start + term.offset_from..sentence.start + term.offset_to;
+                if found.last().is_none_or(|(last, _)| last.end <= range.start) {
+                    found.push((range, index));
+                }
             }
         }
         found
