@@ -7,7 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use crate::Error;
 
 /// Result order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first; ties go to the newer post. Without query words,
@@ -34,7 +36,9 @@ impl FromStr for Sort {
 }
 
 /// How the words of a query combine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchMode {
     /// Every word must occur (the default). When that finds nothing, the
@@ -59,7 +63,7 @@ impl FromStr for MatchMode {
 
 /// A date bound as the user wrote it: a year, a month or a day. `--from`
 /// takes its first day and `--to` its last, so both ends are inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DateBound {
     Year(i32),
     Month(i32, u32),
@@ -132,7 +136,7 @@ fn year_of(value: u32) -> i32 {
 pub const MAX_PER_PAGE: usize = 100;
 
 /// A search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// The query string (see [`crate::query`]); empty lists every post that
     /// passes the filters.

@@ -79,6 +79,13 @@ impl Searcher {
         })
     }
 
+    /// Identifies the index commit searches currently see; it changes when
+    /// the reader picks up a new commit. Results cached under one generation
+    /// are stale under another.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// The analyzer the index was built with.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer

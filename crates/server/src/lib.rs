@@ -28,6 +28,7 @@
 //! # }
 //! ```
 
+mod cache;
 mod error;
 mod params;
 mod routes;
@@ -37,8 +38,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use sagasu_search::Searcher;
+use sagasu_search::{SearchRequest, SearchResponse, Searcher};
 use tokio::sync::Semaphore;
+
+use crate::cache::ResultCache;
 
 pub use error::{Error, RETRY_AFTER_SECONDS};
 pub use routes::app;
@@ -57,6 +60,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted (the API takes none).
     pub max_body_bytes: usize,
+    /// Search results kept for repeated identical requests, until the next
+    /// index commit (0 disables the cache).
+    pub cache_entries: usize,
 }
 
 impl ServerConfig {
@@ -68,6 +74,7 @@ impl ServerConfig {
             max_concurrent: 32,
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
+            cache_entries: 256,
         }
     }
 }
@@ -84,17 +91,20 @@ struct Inner {
     config: ServerConfig,
     searcher: OnceLock<Arc<Searcher>>,
     permits: Arc<Semaphore>,
+    cache: ResultCache,
 }
 
 impl AppState {
     /// State for `config`; the index is not open yet (`/readyz` says 503).
     pub fn new(config: ServerConfig) -> Self {
         let permits = Arc::new(Semaphore::new(config.max_concurrent.max(1)));
+        let cache = ResultCache::new(config.cache_entries);
         Self {
             inner: Arc::new(Inner {
                 config,
                 searcher: OnceLock::new(),
                 permits,
+                cache,
             }),
         }
     }
@@ -118,6 +128,29 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    /// Answers a search, from the result cache when the same request was
+    /// answered on the current index generation.
+    pub(crate) async fn search(
+        &self,
+        request: SearchRequest,
+    ) -> Result<Arc<SearchResponse>, Error> {
+        let searcher = self.inner.searcher.get().ok_or(Error::NotReady)?;
+        let generation = searcher.generation();
+        if let Some(cached) = self.inner.cache.get(generation, &request) {
+            return Ok(cached);
+        }
+        let state = self.clone();
+        self.run(move |searcher| {
+            let response = Arc::new(searcher.search(&request)?);
+            state
+                .inner
+                .cache
+                .put(generation, request, Arc::clone(&response));
+            Ok(response)
+        })
+        .await
     }
 
     /// Runs `work` on a blocking thread with a search permit, or fails at
@@ -189,6 +222,47 @@ mod tests {
         drop(busy);
         let response = app(state).oneshot(request()?).await?;
         assert_eq!(response.status(), StatusCode::OK);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn repeated_searches_come_from_the_cache_until_the_next_commit() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let (archive, index) = (dir.path().join("posts"), dir.path().join("index"));
+        std::fs::create_dir_all(&archive)?;
+        let post = |name: &str, body: &str| {
+            std::fs::write(
+                archive.join(name),
+                format!("---\ntitle: {name}\n---\n{body}\n"),
+            )
+        };
+        post("2020-01-01-a.md", "勉強会に行った。")?;
+        let options = sagasu_indexer::IndexOptions::default();
+        sagasu_indexer::index(&index, std::slice::from_ref(&archive), &options, &|_| {})?;
+        let state = AppState::new(ServerConfig::new(index.clone()));
+        state.open_index()?;
+        let request = SearchRequest::new("勉強会");
+
+        let first = state.search(request.clone()).await?;
+        let second = state.search(request.clone()).await?;
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "the second answer is the cached one"
+        );
+        assert_eq!(first.total, 1);
+
+        post("2020-01-02-b.md", "勉強会を開いた。")?;
+        sagasu_indexer::index(&index, &[archive], &options, &|_| {})?;
+        // The reader picks the commit up by itself (bounded wait).
+        let mut fresh = state.search(request.clone()).await?;
+        for _ in 0..100 {
+            if fresh.total == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            fresh = state.search(request.clone()).await?;
+        }
+        assert_eq!(fresh.total, 2, "a new commit is not served from the cache");
         Ok(())
     }
 }

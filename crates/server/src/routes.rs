@@ -101,10 +101,8 @@ async fn search(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Error> {
     let request = params::search_request(query.as_deref())?;
-    let response = state
-        .run(move |searcher| Ok(searcher.search(&request)?))
-        .await?;
-    Ok(Json(response).into_response())
+    let response = state.search(request).await?;
+    Ok(Json(response.as_ref()).into_response())
 }
 
 async fn tags(State(state): State<AppState>) -> Result<Response, Error> {
