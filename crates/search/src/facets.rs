@@ -113,21 +113,27 @@ impl SegmentCollector for FacetSegmentCollector {
     }
 
     fn harvest(self) -> RawFacets {
+        // Counted ordinals are resolved in one ordered pass over the term
+        // dictionary: one lookup per ordinal decompresses a block each time.
         let resolve = |column: Option<(StrColumn, Vec<u64>)>| {
             let mut out = HashMap::new();
             let Some((column, counts)) = column else {
                 return out;
             };
-            let mut value = String::new();
-            for (ord, count) in counts.into_iter().enumerate() {
-                if count == 0 {
-                    continue;
+            let (ords, counts): (Vec<u64>, Vec<u64>) = counts
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, count)| count > 0)
+                .map(|(ord, count)| (ord as u64, count))
+                .unzip();
+            let mut counts = counts.into_iter();
+            // Harvesting cannot fail; an unreadable dictionary block (a damaged
+            // index, which searching reports anyway) leaves facets short.
+            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                if let Some(count) = counts.next() {
+                    out.insert(String::from_utf8_lossy(bytes).into_owned(), count);
                 }
-                value.clear();
-                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    out.insert(value.clone(), count);
-                }
-            }
+            });
             out
         };
         RawFacets {
