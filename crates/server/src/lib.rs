@@ -10,6 +10,8 @@
 //! | `GET /api/posts/{id}/related` | the posts most like it |
 //! | `GET /openapi.json` | the OpenAPI 3.1 description of all of the above |
 //! | `GET /healthz`, `GET /readyz` | liveness; readiness (200 once the index is open) |
+//! | `GET /widget.js`, `GET /widget.css` | the embeddable search widget, also under content-hashed names |
+//! | `GET /` | a demo blog page with the widget, searching this index |
 //!
 //! Errors are `{"error": {"code", "message"}}` ([`Error`]). Searches run on
 //! blocking threads, at most [`ServerConfig::max_concurrent`] at once;
@@ -33,6 +35,7 @@ mod error;
 mod params;
 mod routes;
 mod watch;
+mod widget;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

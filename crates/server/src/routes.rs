@@ -62,6 +62,8 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(probes)
         .route("/openapi.json", get(openapi))
+        // The widget and the demo page: not part of the API (nor of openapi.json).
+        .merge(crate::widget::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use axum::Router;
 use sagasu_indexer::{IndexOptions, Report};
 use sagasu_server::{AppState, ServerConfig, app};
 use serde_json::Value;
@@ -152,10 +153,15 @@ pub struct Server {
 impl Server {
     /// Serves `app(state)` with graceful shutdown wired to [`Server::stop`].
     pub async fn start(state: AppState) -> TestResult<Self> {
+        Self::serve(app(state)).await
+    }
+
+    /// Serves `router` (the app, maybe with test layers or routes added).
+    pub async fn serve(router: Router) -> TestResult<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let serve = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
             // A dropped sender stops the server too.
             let _ = stopped.await;
         });
@@ -246,6 +252,17 @@ pub async fn http(
     target: &str,
     headers: &[(&str, &str)],
 ) -> TestResult<HttpResponse> {
+    http_with_body(addr, method, target, headers, &[]).await
+}
+
+/// [`http`] with a request body (and its `Content-Length`, when not empty).
+pub async fn http_with_body(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> TestResult<HttpResponse> {
     let exchange = async {
         let stream = TcpStream::connect(addr).await?;
         let mut request =
@@ -253,9 +270,14 @@ pub async fn http(
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
+        if !body.is_empty() {
+            request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
         request.push_str("\r\n");
-        write_all(&stream, request.as_bytes()).await?;
-        let raw = read_to_end(&stream).await?;
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(body);
+        write_all(&stream, &bytes).await?;
+        let raw = read_response(&stream, method == "HEAD").await?;
         parse_response(&raw, method == "HEAD")
     };
     tokio::time::timeout(Duration::from_secs(30), exchange)
@@ -280,14 +302,22 @@ async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> 
     Ok(())
 }
 
-async fn read_to_end(stream: &TcpStream) -> std::io::Result<Vec<u8>> {
+/// Reads to the end of the stream, or, for a response with a
+/// `Content-Length` to a request other than `HEAD`, to the end of that body
+/// (some servers, like chromedriver, keep the connection open).
+async fn read_response(stream: &TcpStream, head: bool) -> std::io::Result<Vec<u8>> {
     let mut raw = Vec::new();
     let mut chunk = vec![0; 64 * 1024];
     loop {
         stream.readable().await?;
         match stream.try_read(&mut chunk) {
             Ok(0) => return Ok(raw),
-            Ok(read) => raw.extend_from_slice(&chunk[..read]),
+            Ok(read) => {
+                raw.extend_from_slice(&chunk[..read]);
+                if !head && complete_by_length(&raw) {
+                    return Ok(raw);
+                }
+            }
             Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {}
             Err(err) => return Err(err),
         }
@@ -354,6 +384,19 @@ pub fn parse_response(raw: &[u8], head: bool) -> TestResult<HttpResponse> {
         rest.to_vec()
     };
     Ok(response)
+}
+
+/// Whether `raw` holds the headers and a `Content-Length` body, whole.
+fn complete_by_length(raw: &[u8]) -> bool {
+    let Some(end) = find(raw, b"\r\n\r\n") else {
+        return false;
+    };
+    let length = String::from_utf8_lossy(&raw[..end])
+        .split("\r\n")
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok());
+    length.is_some_and(|length| raw.len() >= end + 4 + length)
 }
 
 fn dechunk(mut rest: &[u8]) -> TestResult<Vec<u8>> {
