@@ -23,16 +23,10 @@ mod mix;
 use criterion::Criterion;
 
 fn main() {
-    let root = archive::archive_root();
-    let (searcher, index, _guard) = mix::open_searcher(&root);
-    let queries = mix::generate(&root, &searcher);
-    println!(
-        "{} queries drawn from {} (index {})",
-        queries.len(),
-        root.display(),
-        index.display()
-    );
-    mix::print_percentiles(&searcher, &queries);
+    let mix::Bench {
+        searcher, queries, ..
+    } = &mix::load();
+    mix::print_percentiles(searcher, queries);
 
     let mut criterion = Criterion::default().configure_from_args();
     let mut group = criterion.benchmark_group("queries");

@@ -23,18 +23,12 @@ mod mix;
 use std::fmt::Write as _;
 
 fn main() {
-    let root = archive::archive_root();
-    let (searcher, index, _guard) = mix::open_searcher(&root);
-    let queries = mix::generate(&root, &searcher);
-    println!(
-        "{} queries drawn from {} (index {})",
-        queries.len(),
-        root.display(),
-        index.display()
-    );
+    let mix::Bench {
+        searcher, queries, ..
+    } = &mix::load();
     if let Some(out) = std::env::var_os("SAGASU_BENCH_MIX_OUT") {
         let mut text = String::new();
-        for query in &queries {
+        for query in queries {
             writeln!(
                 text,
                 "{}\t{}\t{}",
@@ -47,5 +41,5 @@ fn main() {
         std::fs::write(&out, text).expect("the mix file can be written");
         println!("wrote {}", std::path::Path::new(&out).display());
     }
-    mix::print_percentiles(&searcher, &queries);
+    mix::print_percentiles(searcher, queries);
 }

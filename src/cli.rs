@@ -139,14 +139,18 @@ pub struct ServeArgs {
     /// Allow browser calls only from this origin (repeatable) [default: any origin].
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
-    /// Searches that may run at once; more are answered 503 with Retry-After.
+    /// Searches that may run at once [default: one per core].
+    #[arg(long, env = "SAGASU_MAX_CONCURRENT", value_name = "N")]
+    pub max_concurrent: Option<usize>,
+    /// Searches that may wait for those, in arrival order; more are answered
+    /// 503 with Retry-After.
     #[arg(
         long,
-        env = "SAGASU_MAX_CONCURRENT",
-        default_value_t = 32,
+        env = "SAGASU_MAX_QUEUED",
+        default_value_t = 1024,
         value_name = "N"
     )]
-    pub max_concurrent: usize,
+    pub max_queued: usize,
     /// Threads for indexing --posts [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,

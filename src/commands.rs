@@ -141,14 +141,17 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     anyhow::ensure!(
-        args.max_concurrent > 0,
+        args.max_concurrent != Some(0),
         "--max-concurrent must be at least 1"
     );
     let options = index_options(args.threads)?;
     let index = args.location.index;
     let mut config = ServerConfig::new(index.clone());
     config.cors_origins = args.cors_origins;
-    config.max_concurrent = args.max_concurrent;
+    if let Some(max_concurrent) = args.max_concurrent {
+        config.max_concurrent = max_concurrent;
+    }
+    config.max_queued = args.max_queued;
     let state = AppState::new(config);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {

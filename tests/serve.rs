@@ -50,6 +50,7 @@ impl Serve {
                 .env_remove("SAGASU_INDEX")
                 .env_remove("SAGASU_ADDR")
                 .env_remove("SAGASU_MAX_CONCURRENT")
+                .env_remove("SAGASU_MAX_QUEUED")
                 .env_remove("SAGASU_LOG")
                 .env("SAGASU_THREADS", "2")
                 .env("NO_COLOR", "1")

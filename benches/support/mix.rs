@@ -395,10 +395,37 @@ pub fn generate(root: &Path, searcher: &Searcher) -> Vec<Query> {
     mix
 }
 
+/// What the query benches run on: a searcher and the mix drawn for it.
+pub struct Bench {
+    pub searcher: Searcher,
+    pub queries: Vec<Query>,
+    /// The temporary index, when there is one; dropped with the bench.
+    _index_dir: Option<tempfile::TempDir>,
+}
+
+/// Opens the searcher for the archive at `SAGASU_BENCH_ARCHIVE` (see
+/// [`open_searcher`]), draws the mix and says what it drew from.
+pub fn load() -> Bench {
+    let root = crate::archive::archive_root();
+    let (searcher, index, index_dir) = open_searcher(&root);
+    let queries = generate(&root, &searcher);
+    println!(
+        "{} queries drawn from {} (index {})",
+        queries.len(),
+        root.display(),
+        index.display()
+    );
+    Bench {
+        searcher,
+        queries,
+        _index_dir: index_dir,
+    }
+}
+
 /// The searcher the benches query: the index at `SAGASU_BENCH_INDEX` when
 /// set (it must hold the archive at `root`), else `root` indexed into a
 /// temporary directory, which lives as long as the returned guard.
-pub fn open_searcher(root: &Path) -> (Searcher, PathBuf, Option<tempfile::TempDir>) {
+fn open_searcher(root: &Path) -> (Searcher, PathBuf, Option<tempfile::TempDir>) {
     if let Some(index) = std::env::var_os("SAGASU_BENCH_INDEX") {
         let index = PathBuf::from(index);
         let searcher = Searcher::open(&index).expect("SAGASU_BENCH_INDEX is a sagasu index");

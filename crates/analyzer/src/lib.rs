@@ -10,7 +10,8 @@
 //! - **bigrams** ([`Analysis::bigrams`]): character bigrams for substring
 //!   recall (see the `bigram` module).
 //!
-//! Both use Tantivy's [`Token`] type and are indexed as pre-tokenized text.
+//! Bigrams use Tantivy's [`Token`] type; the indexer hands both streams to
+//! Tantivy as they are, without analysing again.
 //! Analysis is fallible: an error reaches the caller (the indexer reports the
 //! post, the query side reports the query) instead of silently indexing
 //! nothing, which is what a Tantivy `Tokenizer` would be forced to do.
@@ -92,19 +93,6 @@ pub struct Term {
     pub kind: TermKind,
     /// IPADIC's top-level part of speech (`名詞`, `動詞`, …, or `未知語`).
     pub part_of_speech: &'static str,
-}
-
-impl Term {
-    /// The term as a Tantivy token.
-    pub fn into_token(self) -> Token {
-        Token {
-            offset_from: self.offset_from,
-            offset_to: self.offset_to,
-            position: self.position,
-            text: self.text,
-            position_length: 1,
-        }
-    }
 }
 
 /// The analysis of one text.

@@ -3,21 +3,31 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use sagasu_analyzer::{Analysis, Analyzer, Term, Token, normalize_key};
+use sagasu_analyzer::{Analysis, Analyzer, normalize_key};
 use tantivy::schema::{Field, OwnedValue};
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::post::Post;
 use crate::schema::{FACET_SEPARATOR, Fields};
-use crate::{Error, Result};
+use crate::{Error, Result, tokens};
 
-/// Builds the document for `post`, whose file content hashes to `hash`.
+/// What identifies the version of a post file that a document was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    /// xxh3 of the content.
+    pub hash: u64,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, in nanoseconds since 1970.
+    pub mtime: i64,
+}
+
+/// Builds the document for `post`, read from the file version `stamp`.
 pub(crate) fn build(
     analyzer: &Analyzer,
     fields: &Fields,
     post: Post,
-    hash: u64,
+    stamp: FileStamp,
 ) -> Result<TantivyDocument> {
     let analysis_error = |source| Error::Analysis {
         path: post.path.clone().into(),
@@ -34,11 +44,12 @@ pub(crate) fn build(
 
     let mut doc = TantivyDocument::new();
     doc.add_text(fields.path, &post.path);
-    doc.add_u64(fields.hash, hash);
-    add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, title);
-    add_analysed(&mut doc, fields.body_terms, fields.body_bigrams, body);
-    let label_tokens = labels.terms.into_iter().map(Term::into_token).collect();
-    doc.add_pre_tokenized_text(fields.label_terms, pretokenized(label_tokens));
+    doc.add_u64(fields.hash, stamp.hash);
+    doc.add_u64(fields.size, stamp.size);
+    doc.add_i64(fields.mtime, stamp.mtime);
+    add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, &title);
+    add_analysed(&mut doc, fields.body_terms, fields.body_bigrams, &body);
+    doc.add_text(fields.label_terms, encoded_terms(&labels));
     doc.add_text(fields.title, &post.title);
     doc.add_text(fields.body, &post.body);
     doc.add_text(fields.url, &post.url);
@@ -90,19 +101,23 @@ pub fn to_tantivy_date(date: NaiveDateTime) -> Option<DateTime> {
         .map(DateTime::from_timestamp_nanos)
 }
 
-fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: Analysis) {
-    let tokens: Vec<Token> = analysis.terms.into_iter().map(Term::into_token).collect();
-    doc.add_pre_tokenized_text(terms, pretokenized(tokens));
-    doc.add_pre_tokenized_text(bigrams, pretokenized(analysis.bigrams));
+/// Adds the terms and the bigrams of `analysis`, encoded for the fields'
+/// tokenizer. The original text lives in the stored `title`/`body` fields.
+fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: &Analysis) {
+    doc.add_text(terms, encoded_terms(analysis));
+    let mut encoded = String::with_capacity(analysis.bigrams.len() * 10);
+    for bigram in &analysis.bigrams {
+        tokens::encode(&mut encoded, bigram.position, &bigram.text);
+    }
+    doc.add_text(bigrams, encoded);
 }
 
-/// The original text lives in the stored `title`/`body` fields; these fields
-/// are not stored, so the pre-tokenized value carries only the tokens.
-fn pretokenized(tokens: Vec<Token>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
+fn encoded_terms(analysis: &Analysis) -> String {
+    let mut encoded = String::with_capacity(analysis.terms.len() * 12);
+    for term in &analysis.terms {
+        tokens::encode(&mut encoded, term.position, &term.text);
     }
+    encoded
 }
 
 fn add_names(

@@ -27,6 +27,7 @@ pub mod post;
 mod run;
 pub mod schema;
 pub mod store;
+mod tokens;
 
 pub use document::to_tantivy_date;
 pub use error::{Error, Result};

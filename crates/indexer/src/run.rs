@@ -1,8 +1,9 @@
 //! One indexing run: walk the archive, index what changed, commit once.
 //!
-//! A run compares every post file with what the index holds (by content
-//! hash): new files are added, changed ones replaced, files no longer found
-//! removed, and unchanged ones left alone. All of it lands in a single
+//! A run compares every post file with what the index holds: a file whose
+//! size and modification time are the indexed ones is unchanged without being
+//! read; otherwise its content hash decides. New files are added, changed ones
+//! replaced, files no longer found removed, and unchanged ones left alone. All of it lands in a single
 //! commit, so readers see the old archive or the new one, never half of each.
 //! A run killed before its commit leaves the previous commit in place; the
 //! next run starts again from it.
@@ -17,8 +18,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sagasu_analyzer::Analyzer;
 use serde::Serialize;
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use crate::document::FileStamp;
 use crate::store::{Provenance, SagasuIndex};
 use crate::{Error, Result, document, post};
 
@@ -137,7 +139,7 @@ pub fn index(
             },
             source => tantivy_error(source),
         })?;
-    let indexed = indexed_hashes(&store).map_err(tantivy_error)?;
+    let indexed = indexed_stamps(&store).map_err(tantivy_error)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -190,7 +192,7 @@ pub fn index(
 
 fn process(
     candidate: &Candidate,
-    indexed: &HashMap<String, u64>,
+    indexed: &HashMap<String, FileStamp>,
     store: &SagasuIndex,
     analyzer: &Analyzer,
     writer: &IndexWriter<TantivyDocument>,
@@ -208,22 +210,40 @@ fn process(
             reason: reason.to_owned(),
         }
     };
+    let read_error = |source| {
+        Outcome::Failed(failure(Error::Read {
+            path: candidate.id.clone().into(),
+            source,
+        }))
+    };
+    let previous = indexed.get(&candidate.id);
+    let metadata = match std::fs::metadata(&candidate.path) {
+        Ok(metadata) => metadata,
+        Err(source) => return read_error(source),
+    };
+    let mtime = modified_nanos(&metadata);
+    if let (Some(previous), Some(mtime)) = (previous, mtime)
+        && previous.size == metadata.len()
+        && previous.mtime == mtime
+    {
+        return Outcome::Unchanged;
+    }
     let bytes = match std::fs::read(&candidate.path) {
         Ok(bytes) => bytes,
-        Err(source) => {
-            return Outcome::Failed(failure(Error::Read {
-                path: candidate.id.clone().into(),
-                source,
-            }));
-        }
+        Err(source) => return read_error(source),
     };
-    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    let previous = indexed.get(&candidate.id);
-    if previous == Some(&hash) {
+    let stamp = FileStamp {
+        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+        size: bytes.len() as u64,
+        // Without a modification time, the hash decides every time.
+        mtime: mtime.unwrap_or(i64::MIN),
+    };
+    // Touched but not changed (a fresh checkout, say): the content decides.
+    if previous.is_some_and(|previous| previous.hash == stamp.hash) {
         return Outcome::Unchanged;
     }
     let doc = post::parse_post(Path::new(&candidate.id), &bytes)
-        .and_then(|post| document::build(analyzer, &store.fields, post, hash));
+        .and_then(|post| document::build(analyzer, &store.fields, post, stamp));
     match doc {
         Ok(doc) => {
             if previous.is_some() {
@@ -256,29 +276,53 @@ fn process(
     }
 }
 
-/// The content hash of every post in the index, by id.
-fn indexed_hashes(store: &SagasuIndex) -> tantivy::Result<HashMap<String, u64>> {
-    let reader = store.index.reader()?;
+/// A file's modification time in nanoseconds since 1970, where the platform
+/// has one.
+fn modified_nanos(metadata: &std::fs::Metadata) -> Option<i64> {
+    let modified = metadata.modified().ok()?;
+    let nanos = match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).ok()?,
+        Err(before) => -i64::try_from(before.duration().as_nanos()).ok()?,
+    };
+    Some(nanos)
+}
+
+/// The file stamp of every post in the index, by id.
+fn indexed_stamps(store: &SagasuIndex) -> tantivy::Result<HashMap<String, FileStamp>> {
+    let reader = store
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
     let searcher = reader.searcher();
-    let mut hashes = HashMap::new();
+    let mut stamps = HashMap::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str("path")? else {
             continue;
         };
-        let hash_column = fast.u64("hash")?;
-        let mut path = String::new();
+        let (hashes, sizes, mtimes) = (fast.u64("hash")?, fast.u64("size")?, fast.i64("mtime")?);
+        // Every path of the segment in one pass over its dictionary, where
+        // looking each one up would decompress a dictionary block per post.
+        let mut by_ord = Vec::with_capacity(paths.num_terms());
+        let mut terms = paths.dictionary().stream()?;
+        while terms.advance() {
+            by_ord.push(String::from_utf8_lossy(terms.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
-            let (Some(ord), Some(hash)) = (paths.term_ords(doc).next(), hash_column.first(doc))
+            let path = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| by_ord.get(usize::try_from(ord).ok()?));
+            let (Some(path), Some(hash), Some(size), Some(mtime)) =
+                (path, hashes.first(doc), sizes.first(doc), mtimes.first(doc))
             else {
                 continue;
             };
-            path.clear();
-            paths.ord_to_str(ord, &mut path)?;
-            hashes.insert(path.clone(), hash);
+            stamps.insert(path.clone(), FileStamp { hash, size, mtime });
         }
     }
-    Ok(hashes)
+    Ok(stamps)
 }
 
 /// Directories never searched for posts: version control, build output,
@@ -360,4 +404,57 @@ fn walk(roots: &[PathBuf]) -> Result<(Vec<Candidate>, Vec<Failure>)> {
         }
     }
     Ok((candidates, failures))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn run(index_dir: &Path, archive: &Path) -> Result<Report> {
+        let options = IndexOptions {
+            threads: 1,
+            ..IndexOptions::default()
+        };
+        index(index_dir, &[archive.to_path_buf()], &options, &|_| {})
+    }
+
+    fn set_modified(path: &Path, time: SystemTime) -> std::io::Result<()> {
+        File::options().write(true).open(path)?.set_modified(time)
+    }
+
+    #[test]
+    fn size_and_modification_time_come_first_and_the_hash_second() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let (archive, index_dir) = (dir.path().join("posts"), dir.path().join("index"));
+        std::fs::create_dir(&archive)?;
+        let post = archive.join("2020-01-01-a.md");
+        let written = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+        std::fs::write(&post, "---\ntitle: 勉強会\n---\n本文です。\n")?;
+        set_modified(&post, written)?;
+        assert_eq!(run(&index_dir, &archive)?.added, 1);
+
+        // Same size, same time: not read at all, so even an edit that kept
+        // both goes unnoticed (what every stat-first indexer assumes).
+        std::fs::write(&post, "---\ntitle: 懇親会\n---\n本文です。\n")?;
+        set_modified(&post, written)?;
+        let report = run(&index_dir, &archive)?;
+        assert_eq!((report.unchanged, report.updated), (1, 0));
+
+        // A new time: read, and the changed content is indexed.
+        set_modified(&post, written + Duration::from_secs(1))?;
+        let report = run(&index_dir, &archive)?;
+        assert_eq!((report.unchanged, report.updated), (0, 1));
+
+        // Touched without a change: read, and the hash says unchanged.
+        set_modified(&post, written + Duration::from_secs(2))?;
+        let report = run(&index_dir, &archive)?;
+        assert_eq!((report.unchanged, report.updated), (1, 0));
+        assert!(!report.committed);
+        Ok(())
+    }
 }

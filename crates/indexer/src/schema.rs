@@ -4,6 +4,7 @@
 //! |---|---|---|---|---|
 //! | `path` | exact | yes | yes | path relative to the indexed directory; the post's id |
 //! | `hash` | | | yes | xxh3 of the file, to skip unchanged files |
+//! | `size`, `mtime` | | | yes | the file's size and modification time (ns since 1970), checked before the hash |
 //! | `title` | | yes | | title as written |
 //! | `title_terms`, `body_terms` | terms + positions | | | morphological terms ([`sagasu_analyzer`]) |
 //! | `title_bigrams`, `body_bigrams` | terms + positions | | | character bigrams |
@@ -16,9 +17,10 @@
 //! | `tags`, `categories` | | yes | | names as written |
 //! | `extra` | | yes | | other front matter keys |
 //!
-//! Text fields are indexed from pre-tokenized values made by the analyzer, so
-//! an analysis error is reported against its post; the tokenizer name Tantivy
-//! requires in their options ([`PRETOKENIZED`]) is never run on them.
+//! Text fields are indexed from the analyzer's tokens, made before the
+//! document reaches Tantivy so that an analysis error is reported against its
+//! post; their tokenizer ([`TOKENIZER`]) only reads those tokens back (see
+//! [`crate::tokens`]).
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, JsonObjectOptions, STORED,
@@ -28,11 +30,9 @@ use tantivy::schema::{
 use crate::{Error, Result};
 
 /// Version of the schema. Bump it whenever the fields or their options change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
-/// Tokenizer name set on the pre-tokenized fields: Tantivy's built-in `raw`,
-/// which Tantivy requires to exist but does not apply to pre-tokenized values.
-pub const PRETOKENIZED: &str = "raw";
+pub use crate::tokens::TOKENIZER;
 
 /// Separator between a facet key and its spelling in `*_facet` fields.
 pub const FACET_SEPARATOR: char = '\u{1f}';
@@ -42,6 +42,8 @@ pub const FACET_SEPARATOR: char = '\u{1f}';
 pub struct Fields {
     pub path: Field,
     pub hash: Field,
+    pub size: Field,
+    pub mtime: Field,
     pub title: Field,
     pub title_terms: Field,
     pub title_bigrams: Field,
@@ -66,13 +68,15 @@ pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let analysed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(PRETOKENIZED)
+            .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let stored_text = TextOptions::default().set_stored();
     let fields = Fields {
         path: builder.add_text_field("path", STRING | STORED | FAST),
         hash: builder.add_u64_field("hash", FAST),
+        size: builder.add_u64_field("size", FAST),
+        mtime: builder.add_i64_field("mtime", FAST),
         title: builder.add_text_field("title", stored_text.clone()),
         title_terms: builder.add_text_field("title_terms", analysed.clone()),
         title_bigrams: builder.add_text_field("title_bigrams", analysed.clone()),

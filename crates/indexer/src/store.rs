@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::Index;
 use tantivy::directory::MmapDirectory;
 
-use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::schema::{self, Fields, SCHEMA_VERSION, TOKENIZER};
+use crate::tokens::Decoder;
 use crate::{Error, Result};
 
 /// What an index records about the build that wrote it.
@@ -110,6 +111,7 @@ impl SagasuIndex {
                 source,
             }
         })?;
+        register_tokenizer(&index);
         Ok(Self {
             index,
             fields,
@@ -153,12 +155,18 @@ impl SagasuIndex {
         }
         let fields = Fields::of(&index.schema())
             .map_err(|_| incompatible("a different schema".to_owned()))?;
+        register_tokenizer(&index);
         Ok(Self {
             index,
             fields,
             path: path.to_path_buf(),
         })
     }
+}
+
+/// Makes the tokenizer the analysed fields name known to `index`.
+fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(TOKENIZER, Decoder);
 }
 
 #[cfg(test)]

@@ -14,9 +14,12 @@
 //! | `GET /` | a demo blog page with the widget, searching this index |
 //!
 //! Errors are `{"error": {"code", "message"}}` ([`Error`]). Searches run on
-//! blocking threads, at most [`ServerConfig::max_concurrent`] at once;
-//! past that the server answers `503` with `Retry-After` at once instead of
-//! queueing, so a traffic spike cannot exhaust memory.
+//! blocking threads, at most [`ServerConfig::max_concurrent`] at once (one
+//! per core by default: more would only share the cores); the next
+//! [`ServerConfig::max_queued`] wait their turn in arrival order, and past
+//! those the server answers `503` with `Retry-After` at once, so a traffic
+//! spike cannot exhaust memory. A request that times out while waiting
+//! leaves the queue without costing a search.
 //!
 //! ```no_run
 //! use sagasu_server::{AppState, ServerConfig, app};
@@ -57,8 +60,11 @@ pub struct ServerConfig {
     pub index: PathBuf,
     /// Origins allowed to call the API from a browser; empty allows any.
     pub cors_origins: Vec<String>,
-    /// Searches that may run at once; more get `503` immediately.
+    /// Searches that may run at once (at least 1).
     pub max_concurrent: usize,
+    /// Searches that may wait for one of those, first come first served;
+    /// more get `503` immediately.
+    pub max_queued: usize,
     /// Longest time a request may take before it is answered with `503`.
     pub request_timeout: Duration,
     /// Largest request body accepted (the API takes none).
@@ -74,7 +80,8 @@ impl ServerConfig {
         Self {
             index,
             cors_origins: Vec::new(),
-            max_concurrent: 32,
+            max_concurrent: std::thread::available_parallelism().map_or(1, usize::from),
+            max_queued: 1024,
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             cache_entries: 256,
@@ -83,7 +90,7 @@ impl ServerConfig {
 }
 
 /// Shared server state: the settings, the searcher once the index is open,
-/// and the search permits. Cheap to clone.
+/// and the search permits and queue places. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -93,20 +100,25 @@ pub struct AppState {
 struct Inner {
     config: ServerConfig,
     searcher: OnceLock<Arc<Searcher>>,
-    permits: Arc<Semaphore>,
+    /// One per search allowed to run.
+    running: Arc<Semaphore>,
+    /// One per search allowed to run or wait.
+    admitted: Arc<Semaphore>,
     cache: ResultCache,
 }
 
 impl AppState {
     /// State for `config`; the index is not open yet (`/readyz` says 503).
     pub fn new(config: ServerConfig) -> Self {
-        let permits = Arc::new(Semaphore::new(config.max_concurrent.max(1)));
+        let running = config.max_concurrent.max(1);
+        let admitted = running.saturating_add(config.max_queued);
         let cache = ResultCache::new(config.cache_entries);
         Self {
             inner: Arc::new(Inner {
                 config,
                 searcher: OnceLock::new(),
-                permits,
+                running: Arc::new(Semaphore::new(running)),
+                admitted: Arc::new(Semaphore::new(admitted)),
                 cache,
             }),
         }
@@ -156,20 +168,26 @@ impl AppState {
         .await
     }
 
-    /// Runs `work` on a blocking thread with a search permit, or fails at
-    /// once when none is free.
+    /// Runs `work` on a blocking thread once a search permit is free,
+    /// waiting in line for it; fails at once when the line is full.
     pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce(&Searcher) -> Result<T, Error> + Send + 'static,
     {
         let searcher = Arc::clone(self.inner.searcher.get().ok_or(Error::NotReady)?);
-        let permit = Arc::clone(&self.inner.permits)
+        let admission = Arc::clone(&self.inner.admitted)
             .try_acquire_owned()
             .map_err(|_| Error::Overloaded)?;
+        // Tokio's semaphore is fair: waiting searches run in arrival order.
+        // It is never closed, so waiting cannot fail.
+        let permit = Arc::clone(&self.inner.running)
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Task)?;
         tokio::task::spawn_blocking(move || {
             let result = work(&searcher);
-            drop(permit);
+            drop((permit, admission));
             result
         })
         .await
@@ -190,7 +208,7 @@ mod tests {
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
     #[tokio::test]
-    async fn past_the_bound_searches_get_503_at_once_and_then_recover() -> TestResult {
+    async fn searches_wait_their_turn_and_past_the_queue_get_503_at_once() -> TestResult {
         let dir = tempfile::tempdir()?;
         let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive");
         sagasu_indexer::index(
@@ -200,16 +218,26 @@ mod tests {
             &|_| {},
         )?;
         let mut config = ServerConfig::new(dir.path().to_path_buf());
-        config.max_concurrent = 2;
+        config.max_concurrent = 1;
+        config.max_queued = 1;
         let state = AppState::new(config);
         state.open_index()?;
         let request =
             || Request::get("/api/search?q=%E5%8B%89%E5%BC%B7%E4%BC%9A").body(Body::empty());
 
-        // Every permit taken, as by searches in flight.
-        let busy = Arc::clone(&state.inner.permits)
-            .acquire_many_owned(2)
-            .await?;
+        // The one permit taken, as by a search in flight: the next search
+        // waits in the queue's one place.
+        let in_flight = (
+            Arc::clone(&state.inner.admitted).acquire_owned().await?,
+            Arc::clone(&state.inner.running).acquire_owned().await?,
+        );
+        let queued = tokio::spawn(app(state.clone()).oneshot(request()?));
+        while state.inner.admitted.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!queued.is_finished(), "a queued search waits for a permit");
+
+        // With the queue full, the next one is turned away at once.
         let response = app(state.clone()).oneshot(request()?).await?;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         let header_text = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
@@ -222,7 +250,9 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(&body)?;
         assert_eq!(body["error"]["code"], "overloaded");
 
-        drop(busy);
+        // The search in flight ends: the queued one runs, then new ones.
+        drop(in_flight);
+        assert_eq!(queued.await??.status(), StatusCode::OK);
         let response = app(state).oneshot(request()?).await?;
         assert_eq!(response.status(), StatusCode::OK);
         Ok(())

@@ -254,6 +254,7 @@ async fn past_the_bound_searches_get_503_with_retry_after_and_the_server_recover
     let fixture = Fixture::sample()?;
     let mut config = fixture.config();
     config.max_concurrent = 1;
+    config.max_queued = 4;
     let server = Server::start(Fixture::ready(config)?).await?;
 
     let mut ok = 0;
