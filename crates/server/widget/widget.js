@@ -72,7 +72,12 @@
     },
   };
 
-  /** An element with attributes (`on*` are listeners, `text` is textContent) and children. */
+  /** Replaces the children of `el` with `children` (strings become text; null and false are left out). */
+  const fill = (el, ...children) => {
+    el.replaceChildren(...children.flat().filter((child) => child != null && child !== false));
+    return el;
+  };
+  /** An element with attributes (`on*` are listeners) and children. */
   const h = (tag, props, ...children) => {
     const el = document.createElement(tag);
     for (const [key, value] of Object.entries(props || {})) {
@@ -80,8 +85,7 @@
       if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
       else el.setAttribute(key, value === true ? "" : value);
     }
-    el.append(...children.flat().filter((child) => child != null && child !== false));
-    return el;
+    return fill(el, ...children);
   };
 
   // The API escapes every display string; these turn it back into text.
@@ -293,7 +297,8 @@
         setActive(first);
       }
       const q = state.q.trim();
-      status.replaceChildren(
+      fill(
+        status,
         total ? t.count(total, q) : h("strong", null, t.none(q)),
         total ? null : h("span", { class: "hint" }, t.hint),
         relaxed && total ? h("span", { class: "hint" }, t.relaxed) : null,
@@ -411,12 +416,13 @@
 
     function renderFilters() {
       const count = filtered();
-      toggle.replaceChildren(t.filters, count ? h("span", { class: "badge" }, String(count)) : null);
+      fill(toggle, t.filters, count ? h("span", { class: "badge" }, String(count)) : null);
       clear.hidden = !searching();
       if (filters.hidden) return;
       // Redrawn controls keep the keyboard focus (or hand it to the box).
       const focused = root.activeElement && filters.contains(root.activeElement) ? root.activeElement.dataset.key || "" : null;
-      filters.replaceChildren(
+      fill(
+        filters,
         chips("tags", t.tags, lists && lists.tags),
         chips("categories", t.categories, lists && lists.categories),
         period(),
