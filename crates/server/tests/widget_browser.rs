@@ -416,6 +416,27 @@ async fn a_tag_chip_narrows_the_results_and_the_url_follows() -> TestResult {
     let url = browser.url().await?;
     assert!(!url.contains("tag="), "{url}");
     assert_eq!(shown_paths(&browser).await?, api_paths(&all));
+
+    // The period, from the archive's years and months, narrows too.
+    let in_2009 = site
+        .api(&[("q", "勉強会"), ("from", "2009"), ("to", "2009-09")])
+        .await?;
+    browser
+        .js(
+            &format!(
+                "{ROOT} for (const [i, value] of ['2009', '2009-09'].entries()) {{
+                   const select = root.querySelectorAll('.period select')[i];
+                   select.value = value;
+                   select.dispatchEvent(new Event('change'));
+                 }}"
+            ),
+            &[],
+        )
+        .await?;
+    wait_for_total(&browser, in_2009["total"].as_u64().ok_or("total")?).await?;
+    assert_eq!(shown_paths(&browser).await?, api_paths(&in_2009));
+    let url = browser.url().await?;
+    assert!(url.contains("from=2009&to=2009-09"), "{url}");
     browser.quit().await?;
     site.server.stop().await
 }
