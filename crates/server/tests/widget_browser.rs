@@ -99,39 +99,102 @@ impl Site {
     }
 }
 
-/// The sample archive served (or, unless `ready`, its index never
-/// opened), a browser, and the lock that keeps browsers
-/// one at a time; `None` when the browser tests are skipped.
-async fn setup(
-    test: &str,
-    ready: bool,
-) -> TestResult<Option<(Fixture, Site, Browser, tokio::sync::MutexGuard<'static, ()>)>> {
-    let guard = ONE_BROWSER.lock().await;
-    let Some(browser) = Browser::start(test).await? else {
-        return Ok(None);
-    };
-    let fixture = Fixture::sample()?;
-    let state = if ready {
-        fixture.state()?
-    } else {
-        // Never opened: every API request is answered 503.
-        AppState::new(fixture.config())
-    };
-    let site = Site::start(state).await?;
-    Ok(Some((fixture, site, browser, guard)))
+/// One browser test: the sample archive served (or, unless `ready`, its
+/// index never opened), a browser, and the lock that keeps browsers one at
+/// a time.
+struct Test {
+    _fixture: Fixture,
+    site: Site,
+    browser: Browser,
+    _one: tokio::sync::MutexGuard<'static, ()>,
 }
 
-/// The result links' paths, in order.
-async fn shown_paths(browser: &Browser) -> TestResult<Vec<String>> {
-    let paths = browser
-        .js(
+impl Test {
+    /// `None` when the browser tests are skipped.
+    async fn start(name: &str, ready: bool) -> TestResult<Option<Self>> {
+        let one = ONE_BROWSER.lock().await;
+        let Some(browser) = Browser::start(name).await? else {
+            return Ok(None);
+        };
+        let fixture = Fixture::sample()?;
+        let state = if ready {
+            fixture.state()?
+        } else {
+            // Never opened: every API request is answered 503.
+            AppState::new(fixture.config())
+        };
+        let site = Site::start(state).await?;
+        Ok(Some(Self {
+            _fixture: fixture,
+            site,
+            browser,
+            _one: one,
+        }))
+    }
+
+    /// Runs `body` in the page, with `root` the widget's shadow root.
+    async fn widget(&self, body: &str) -> TestResult<Value> {
+        self.browser.js(&format!("{ROOT} {body}"), &[]).await
+    }
+
+    /// Polls `body` (as in [`Test::widget`]) until it returns something truthy.
+    async fn wait(&self, what: &str, body: &str) -> TestResult<Value> {
+        self.browser.wait_for(what, &format!("{ROOT} {body}")).await
+    }
+
+    /// Opens `path` and waits for the widget, styled; returns its box.
+    async fn open(&self, path: &str) -> TestResult<Value> {
+        self.browser.goto(&self.site.url(path)).await?;
+        self.wait(
+            "the styled widget",
+            "return root && !root.querySelector('.sagasu').hidden && root.querySelector('input');",
+        )
+        .await
+    }
+
+    /// Types `query` into the box and waits for the API's answer to it to
+    /// be shown; returns that answer.
+    async fn search(&self, query: &str) -> TestResult<Value> {
+        let input = self.widget("return root.querySelector('input');").await?;
+        self.browser.type_into(&input, query).await?;
+        self.shown(&[("q", query)]).await
+    }
+
+    /// Waits until the widget shows the API's answer to `pairs`; returns it.
+    async fn shown(&self, pairs: &[(&str, &str)]) -> TestResult<Value> {
+        let expected = self.site.api(pairs).await?;
+        let total = expected["total"].as_u64().ok_or("total")?;
+        self.wait(
+            &format!("the widget showing {total} results"),
             &format!(
-                "{ROOT} return [...root.querySelectorAll('[role=option] a.title')].map(a => new URL(a.href).pathname);"
+                "const s = root.querySelector('.status'); \
+                 return !root.querySelector('.panel').hidden && s.textContent.includes(' {total} 件') \
+                 && root.querySelectorAll('[role=option]').length > 0;"
             ),
-            &[],
         )
         .await?;
-    Ok(serde_json::from_value(paths)?)
+        assert_eq!(self.shown_paths().await?, api_paths(&expected), "{pairs:?}");
+        Ok(expected)
+    }
+
+    /// The result links' paths, in order.
+    async fn shown_paths(&self) -> TestResult<Vec<String>> {
+        let paths = self
+            .widget("return [...root.querySelectorAll('[role=option] a.title')].map(a => new URL(a.href).pathname);")
+            .await?;
+        Ok(serde_json::from_value(paths)?)
+    }
+
+    /// Clicks what `body` returns.
+    async fn click(&self, body: &str) -> TestResult {
+        let element = self.widget(body).await?;
+        self.browser.click(&element).await
+    }
+
+    async fn finish(self) -> TestResult {
+        self.browser.quit().await?;
+        self.site.server.stop().await
+    }
 }
 
 /// The hits' `url`s of an API answer.
@@ -144,51 +207,21 @@ fn api_paths(response: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Waits until the widget says it found `total` posts.
-async fn wait_for_total(browser: &Browser, total: u64) -> TestResult {
-    browser
-        .wait_for(
-            &format!("the widget showing {total} results"),
-            &format!(
-                "{ROOT} const s = root.querySelector('.status'); \
-                 return !root.querySelector('.panel').hidden && s.textContent.includes(' {total} 件') \
-                 && root.querySelectorAll('[role=option]').length > 0;"
-            ),
-        )
-        .await
-        .map(drop)
-}
-
-/// The search box.
-async fn search_box(browser: &Browser) -> TestResult<Value> {
-    browser
-        .wait_for(
-            "the styled widget",
-            &format!("{ROOT} return root && !root.querySelector('.sagasu').hidden && root.querySelector('input');"),
-        )
-        .await
+/// `value` as a JavaScript string literal.
+fn js_string(value: &str) -> String {
+    json!(value).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_a_japanese_query_shows_the_right_results() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("typing", true).await? else {
+    let Some(test) = Test::start("typing", true).await? else {
         return Ok(());
     };
-    browser.goto(&site.url("/blog/")).await?;
-    let input = search_box(&browser).await?;
-    browser.type_into(&input, "インフラ勉強会").await?;
-
-    let expected = site.api(&[("q", "インフラ勉強会")]).await?;
+    test.open("/blog/").await?;
+    let expected = test.search("インフラ勉強会").await?;
     let total = expected["total"].as_u64().ok_or("total")?;
-    wait_for_total(&browser, total).await?;
-    assert_eq!(shown_paths(&browser).await?, api_paths(&expected));
-    let texts = browser
-        .js(
-            &format!(
-                "{ROOT} return ['.status', '.toggle', 'input'].map(s => root.querySelector(s)).map(e => e.textContent || e.placeholder);"
-            ),
-            &[],
-        )
+    let texts = test
+        .widget("return ['.status', '.toggle', 'input'].map(s => root.querySelector(s)).map(e => e.textContent || e.placeholder);")
         .await?;
     assert_eq!(
         texts,
@@ -198,17 +231,14 @@ async fn typing_a_japanese_query_shows_the_right_results() -> TestResult {
             "ブログ内を検索"
         ])
     );
-    let first = browser
-        .js(
-            &format!(
-                "{ROOT} const hit = root.querySelector('[role=option]'); return {{
-                   title: hit.querySelector('.title').textContent,
-                   date: hit.querySelector('time').getAttribute('datetime'),
-                   meta: hit.querySelector('.meta').textContent,
-                   marks: [...hit.querySelectorAll('.snippet mark')].map(m => m.textContent),
-                 }};"
-            ),
-            &[],
+    let first = test
+        .widget(
+            "const hit = root.querySelector('[role=option]'); return {
+               title: hit.querySelector('.title').textContent,
+               date: hit.querySelector('time').getAttribute('datetime'),
+               meta: hit.querySelector('.meta').textContent,
+               marks: [...hit.querySelectorAll('.snippet mark')].map(m => m.textContent),
+             };",
         )
         .await?;
     assert_eq!(first["title"], "インフラ勉強会 #1 参加レポート", "{first}");
@@ -225,184 +255,162 @@ async fn typing_a_japanese_query_shows_the_right_results() -> TestResult {
     );
 
     // The URL carries the query, and the server saw it.
-    let url = browser.url().await?;
+    let url = test.browser.url().await?;
     assert!(
         url.contains(&format!("q={}", common::encode("インフラ勉強会"))),
         "{url}"
     );
     assert_eq!(
-        site.queries()?.last().map(String::as_str),
+        test.site.queries()?.last().map(String::as_str),
         Some("インフラ勉強会")
     );
-    browser.quit().await?;
-    site.server.stop().await
+
+    // A reader whose system is dark gets the dark theme.
+    let light = test
+        .widget("return getComputedStyle(root.querySelector('.panel')).backgroundColor;")
+        .await?;
+    test.browser
+        .cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]}),
+        )
+        .await?;
+    let dark = test
+        .wait(
+            "the dark theme",
+            "const frame = root.querySelector('.sagasu'); \
+             return frame.classList.contains('dark') && getComputedStyle(root.querySelector('.panel')).backgroundColor;",
+        )
+        .await?;
+    assert_ne!(light, dark, "the panel's background");
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ime_composition_sends_nothing_until_it_ends() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("IME", true).await? else {
+    let Some(test) = Test::start("IME", true).await? else {
         return Ok(());
     };
-    let page = site.url("/blog/");
-    browser.goto(&page).await?;
-    let input = search_box(&browser).await?;
+    let page = test.site.url("/blog/");
+    test.open("/blog/").await?;
 
     // A first search, and its first result selected: an Enter that
     // reached the widget now would open it.
-    browser.type_into(&input, "XSS").await?;
-    let xss = site.api(&[("q", "XSS")]).await?;
-    wait_for_total(&browser, xss["total"].as_u64().ok_or("total")?).await?;
-    browser.press(None, &[keys::ARROW_DOWN]).await?;
-    browser
-        .wait_for(
-            "the first result selected",
-            &format!(
-                "{ROOT} return root.querySelector('input').getAttribute('aria-activedescendant');"
-            ),
-        )
-        .await?;
-    let before = site.queries()?;
-    let url_before = browser.url().await?;
+    test.search("XSS").await?;
+    test.browser.press(None, &[keys::ARROW_DOWN]).await?;
+    test.wait(
+        "the first result selected",
+        "return root.querySelector('input').getAttribute('aria-activedescendant');",
+    )
+    .await?;
+    let before = test.site.queries()?;
+    let url_before = test.browser.url().await?;
 
     // Kana typed and converted, replacing the text, then Enter pressed to
     // confirm the conversion, as an IME does it.
-    browser
-        .js(
-            &format!("{ROOT} root.querySelector('input').select();"),
-            &[],
-        )
-        .await?;
+    test.widget("root.querySelector('input').select();").await?;
     for step in ["い", "いん", "いんふ", "いんふら", "インフラ"] {
-        browser
+        let end = step.chars().count();
+        test.browser
             .cdp(
                 "Input.imeSetComposition",
-                json!({"text": step, "selectionStart": step.chars().count(), "selectionEnd": step.chars().count()}),
+                json!({"text": step, "selectionStart": end, "selectionEnd": end}),
             )
             .await?;
     }
-    let composing = browser
-        .js(
-            &format!("{ROOT} return root.querySelector('input').value;"),
-            &[],
-        )
+    let composing = test
+        .widget("return root.querySelector('input').value;")
         .await?;
     assert_eq!(composing, "インフラ", "the composition is in the box");
-    browser
+    test.browser
         .cdp(
             "Input.dispatchKeyEvent",
             json!({"type": "rawKeyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229}),
         )
         .await?;
-    browser
+    test.browser
         .cdp(
             "Input.dispatchKeyEvent",
             json!({"type": "keyUp", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}),
         )
         .await?;
     // Longer than the debounce: a search sent during the composition would
-    // have reached the server by now.
+    // have reached the server by now (and one arriving later still shows
+    // up below, as an extra search).
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(site.queries()?, before, "searches sent while composing");
     assert_eq!(
-        browser.url().await?,
+        test.site.queries()?,
+        before,
+        "searches sent while composing"
+    );
+    assert_eq!(
+        test.browser.url().await?,
         url_before,
         "Enter during the composition navigated"
     );
 
     // The conversion is committed: now, and only now, the search runs.
-    browser
+    test.browser
         .cdp("Input.insertText", json!({"text": "インフラ"}))
         .await?;
-    let expected = site.api(&[("q", "インフラ")]).await?;
-    wait_for_total(&browser, expected["total"].as_u64().ok_or("total")?).await?;
-    let after = site.queries()?;
+    test.shown(&[("q", "インフラ")]).await?;
+    let after = test.site.queries()?;
     assert_eq!(&after[..before.len()], &before[..]);
     assert_eq!(after[before.len()..], ["インフラ"], "after the composition");
-    assert!(browser.url().await?.starts_with(&page));
-    browser.quit().await?;
-    site.server.stop().await
+    assert!(test.browser.url().await?.starts_with(&page));
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tag_chip_narrows_the_results_and_the_url_follows() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("tag chip", true).await? else {
+    let Some(test) = Test::start("tag chip", true).await? else {
         return Ok(());
     };
-    browser.goto(&site.url("/blog/")).await?;
-    let input = search_box(&browser).await?;
-    browser.type_into(&input, "勉強会").await?;
-    let all = site.api(&[("q", "勉強会")]).await?;
+    test.open("/blog/").await?;
+    let all = test.search("勉強会").await?;
     let total = all["total"].as_u64().ok_or("total")?;
-    wait_for_total(&browser, total).await?;
 
     // A tag that some, not all, of the results have.
-    let tag = all["facets"]["tags"]
+    let (tag, count) = all["facets"]["tags"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|facet| facet["count"].as_u64().is_some_and(|n| n > 1 && n < total))
-        .and_then(|facet| facet["value"].as_str())
-        .ok_or_else(|| fail(format!("no narrowing tag in {all}")))?
-        .to_owned();
-    let narrowed = site.api(&[("q", "勉強会"), ("tag", &tag)]).await?;
-    let narrowed_total = narrowed["total"].as_u64().ok_or("total")?;
+        .filter_map(|facet| Some((facet["value"].as_str()?, facet["count"].as_u64()?)))
+        .find(|(_, count)| *count > 1 && *count < total)
+        .ok_or_else(|| fail(format!("no narrowing tag in {all}")))?;
+    // The chip, found by its name (the chips are redrawn on every change).
+    let chip = format!(
+        "[...root.querySelectorAll('.chip')].find(c => c.firstChild.textContent === {})",
+        js_string(tag)
+    );
 
-    let toggle = browser
-        .js(
-            &format!("{ROOT} return root.querySelector('.toggle');"),
-            &[],
-        )
-        .await?;
-    browser.click(&toggle).await?;
-    let chip = browser
-        .wait_for(
+    test.click("return root.querySelector('.toggle');").await?;
+    let shown_count = test
+        .wait(
             "the tag's chip",
-            &format!(
-                "{ROOT} return [...root.querySelectorAll('.chip')].find(c => c.firstChild.textContent === {});",
-                json!(tag)
-            ),
-        )
-        .await?;
-    let count = browser
-        .js(
-            "return arguments[0].querySelector('.n').textContent;",
-            std::slice::from_ref(&chip),
+            &format!("return {chip}?.querySelector('.n').textContent;"),
         )
         .await?;
     assert_eq!(
-        count.as_str().and_then(|n| n.parse::<u64>().ok()),
-        all["facets"]["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|facet| facet["value"] == tag.as_str())
-            .and_then(|facet| facet["count"].as_u64()),
+        shown_count,
+        count.to_string(),
         "the chip's count is the result facet's"
     );
-    browser.click(&chip).await?;
-    wait_for_total(&browser, narrowed_total).await?;
-    assert_eq!(shown_paths(&browser).await?, api_paths(&narrowed));
-    // The chips are redrawn: the pressed one is found again by its name.
-    let pressed = browser
-        .js(
-            &format!(
-                "{ROOT} return [...root.querySelectorAll('.chip')].find(c => c.firstChild.textContent === {}).getAttribute('aria-pressed');",
-                json!(tag)
-            ),
-            &[],
-        )
+    test.click(&format!("return {chip};")).await?;
+    test.shown(&[("q", "勉強会"), ("tag", tag)]).await?;
+    let pressed = test
+        .widget(&format!(
+            "return [{chip}.getAttribute('aria-pressed'), root.querySelector('.toggle').textContent];"
+        ))
         .await?;
-    assert_eq!(pressed, "true");
-    let toggle_text = browser
-        .js(
-            &format!("{ROOT} return root.querySelector('.toggle').textContent;"),
-            &[],
-        )
-        .await?;
-    assert_eq!(toggle_text, "絞り込み1", "the filter count");
-    let url = browser.url().await?;
+    assert_eq!(
+        pressed,
+        json!(["true", "絞り込み1"]),
+        "pressed, and counted"
+    );
+    let url = test.browser.url().await?;
     assert!(
-        url.contains(&format!("tag={}", common::encode(&tag))),
+        url.contains(&format!("tag={}", common::encode(tag))),
         "{url}"
     );
     assert!(
@@ -411,155 +419,104 @@ async fn a_tag_chip_narrows_the_results_and_the_url_follows() -> TestResult {
     );
 
     // Back: the URL and the results are the search before the chip.
-    browser.js("history.back();", &[]).await?;
-    wait_for_total(&browser, total).await?;
-    let url = browser.url().await?;
+    test.browser.js("history.back();", &[]).await?;
+    test.shown(&[("q", "勉強会")]).await?;
+    let url = test.browser.url().await?;
     assert!(!url.contains("tag="), "{url}");
-    assert_eq!(shown_paths(&browser).await?, api_paths(&all));
 
     // The period, from the archive's years and months, narrows too.
-    let in_2009 = site
-        .api(&[("q", "勉強会"), ("from", "2009"), ("to", "2009-09")])
+    test.widget(
+        "for (const [i, value] of ['2009', '2009-09'].entries()) {
+           const select = root.querySelectorAll('.period select')[i];
+           select.value = value;
+           select.dispatchEvent(new Event('change'));
+         }",
+    )
+    .await?;
+    test.shown(&[("q", "勉強会"), ("from", "2009"), ("to", "2009-09")])
         .await?;
-    browser
-        .js(
-            &format!(
-                "{ROOT} for (const [i, value] of ['2009', '2009-09'].entries()) {{
-                   const select = root.querySelectorAll('.period select')[i];
-                   select.value = value;
-                   select.dispatchEvent(new Event('change'));
-                 }}"
-            ),
-            &[],
-        )
-        .await?;
-    wait_for_total(&browser, in_2009["total"].as_u64().ok_or("total")?).await?;
-    assert_eq!(shown_paths(&browser).await?, api_paths(&in_2009));
-    let url = browser.url().await?;
+    let url = test.browser.url().await?;
     assert!(url.contains("from=2009&to=2009-09"), "{url}");
-    browser.quit().await?;
-    site.server.stop().await
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_keyboard_reaches_and_opens_a_result() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("keyboard", true).await? else {
+    let Some(test) = Test::start("keyboard", true).await? else {
         return Ok(());
     };
-    browser.goto(&site.url("/blog/")).await?;
-    search_box(&browser).await?;
-    let focused = format!(
-        "{ROOT} return document.activeElement === root.host && root.activeElement === root.querySelector('input');"
-    );
+    test.open("/blog/").await?;
+    let focused = "return document.activeElement === root.host && root.activeElement === root.querySelector('input');";
 
     // `/` from the page focuses the box, with a visible ring.
-    browser.press(None, &["/"]).await?;
-    assert_eq!(browser.js(&focused, &[]).await?, true, "/ focuses the box");
-    let ring = browser
-        .js(
-            &format!("{ROOT} return getComputedStyle(root.querySelector('.bar')).boxShadow;"),
-            &[],
-        )
+    test.browser.press(None, &["/"]).await?;
+    assert_eq!(test.widget(focused).await?, true, "/ focuses the box");
+    let ring = test
+        .widget("return getComputedStyle(root.querySelector('.bar')).boxShadow;")
         .await?;
     assert_ne!(ring, "none", "focus ring");
-    browser.press(None, &["サ", "ー", "バ"]).await?;
-    let expected = site.api(&[("q", "サーバ")]).await?;
-    let total = expected["total"].as_u64().ok_or("total")?;
-    wait_for_total(&browser, total).await?;
+    test.browser.press(None, &["サ", "ー", "バ"]).await?;
+    let expected = test.shown(&[("q", "サーバ")]).await?;
 
     // Esc clears the box and the results.
-    browser.press(None, &[keys::ESCAPE]).await?;
-    browser
-        .wait_for(
-            "Esc clearing",
-            &format!("{ROOT} return root.querySelector('input').value === '' && root.querySelector('.panel').hidden;"),
-        )
-        .await?;
-    assert!(!browser.url().await?.contains("q="));
+    test.browser.press(None, &[keys::ESCAPE]).await?;
+    test.wait(
+        "Esc clearing",
+        "return root.querySelector('input').value === '' && root.querySelector('.panel').hidden;",
+    )
+    .await?;
+    assert!(!test.browser.url().await?.contains("q="));
 
     // Ctrl+K from elsewhere focuses it again.
-    browser
-        .js(&format!("{ROOT} root.querySelector('input').blur();"), &[])
-        .await?;
-    assert_eq!(browser.js(&focused, &[]).await?, false);
-    browser.press(Some(keys::CONTROL), &["k"]).await?;
-    assert_eq!(
-        browser.js(&focused, &[]).await?,
-        true,
-        "Ctrl+K focuses the box"
-    );
-    browser.press(None, &["サ", "ー", "バ"]).await?;
-    wait_for_total(&browser, total).await?;
+    test.widget("root.querySelector('input').blur();").await?;
+    assert_eq!(test.widget(focused).await?, false);
+    test.browser.press(Some(keys::CONTROL), &["k"]).await?;
+    assert_eq!(test.widget(focused).await?, true, "Ctrl+K focuses the box");
+    test.browser.press(None, &["サ", "ー", "バ"]).await?;
+    test.shown(&[("q", "サーバ")]).await?;
 
-    // Down, down, up: the second result, then the first, is the active option.
-    let active = format!(
-        "{ROOT} const input = root.querySelector('input'); \
-         const options = [...root.querySelectorAll('[role=option]')]; \
-         return [input.getAttribute('aria-activedescendant'), \
-                 options.findIndex(o => o.getAttribute('aria-selected') === 'true'), \
-                 options.findIndex(o => o.id === input.getAttribute('aria-activedescendant'))];"
-    );
-    browser
+    // Down, down, up: the second result, then the first, is the active
+    // option, and the box points at it.
+    let active = "const input = root.querySelector('input'); \
+                  const options = [...root.querySelectorAll('[role=option]')]; \
+                  return [options.findIndex(o => o.getAttribute('aria-selected') === 'true'), \
+                          options.findIndex(o => o.id === input.getAttribute('aria-activedescendant')), \
+                          input.getAttribute('aria-expanded')];";
+    test.browser
         .press(None, &[keys::ARROW_DOWN, keys::ARROW_DOWN])
         .await?;
-    let state = browser.js(&active, &[]).await?;
-    assert_eq!(
-        (state[1].clone(), state[2].clone()),
-        (json!(1), json!(1)),
-        "{state}"
-    );
-    browser.press(None, &[keys::ARROW_UP]).await?;
-    let state = browser.js(&active, &[]).await?;
-    assert_eq!(
-        (state[1].clone(), state[2].clone()),
-        (json!(0), json!(0)),
-        "{state}"
-    );
-    assert_eq!(
-        browser
-            .js(
-                &format!(
-                    "{ROOT} return root.querySelector('input').getAttribute('aria-expanded');"
-                ),
-                &[]
-            )
-            .await?,
-        "true"
-    );
+    assert_eq!(test.widget(active).await?, json!([1, 1, "true"]));
+    test.browser.press(None, &[keys::ARROW_UP]).await?;
+    assert_eq!(test.widget(active).await?, json!([0, 0, "true"]));
 
     // Enter opens it.
     let target = api_paths(&expected).first().cloned().ok_or("no results")?;
-    browser.press(None, &[keys::ENTER]).await?;
-    browser
+    test.browser.press(None, &[keys::ENTER]).await?;
+    test.browser
         .wait_for(
             "the result's page",
-            &format!("return location.pathname === {};", json!(target)),
+            &format!("return location.pathname === {};", js_string(&target)),
         )
         .await?;
-    browser.quit().await?;
-    site.server.stop().await
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_html_injection_title_renders_as_text() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("injection", true).await? else {
+    let Some(test) = Test::start("injection", true).await? else {
         return Ok(());
     };
-    browser.goto(&site.url("/blog/")).await?;
-    let input = search_box(&browser).await?;
-    browser.type_into(&input, "XSS").await?;
-    wait_for_total(&browser, 1).await?;
-    let shown = browser
-        .js(
-            &format!(
-                "{ROOT} const title = root.querySelector('[role=option] .title'); return {{
-                   text: title.textContent,
-                   children: title.children.length,
-                   scripts: root.querySelectorAll('script').length + document.querySelectorAll('script').length,
-                   marks: [...root.querySelectorAll('.snippet')].map(s => [...s.children].every(c => c.tagName === 'MARK')),
-                 }};"
-            ),
-            &[],
+    test.open("/blog/").await?;
+    let expected = test.search("XSS").await?;
+    assert_eq!(expected["hits"][0]["url"], "/2012/11/17/prevent-xss/");
+    let shown = test
+        .widget(
+            "const title = root.querySelector('[role=option] .title'); return {
+               text: title.textContent,
+               children: title.children.length,
+               scripts: root.querySelectorAll('script').length + document.querySelectorAll('script').length,
+               marks: [...root.querySelectorAll('.snippet')].map(s => [...s.children].every(c => c.tagName === 'MARK')),
+             };",
         )
         .await?;
     assert_eq!(
@@ -568,95 +525,69 @@ async fn an_html_injection_title_renders_as_text() -> TestResult {
     );
     assert_eq!(shown["children"], 0, "{shown}");
     assert_eq!(shown["scripts"], 1, "only the widget's own script: {shown}");
-    assert_eq!(shown["marks"], json!([true]), "{shown}");
-    browser.quit().await?;
-    site.server.stop().await
+    assert!(
+        shown["marks"]
+            .as_array()
+            .is_some_and(|all| !all.is_empty() && all.iter().all(|ok| ok == true)),
+        "{shown}"
+    );
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_answers_503_gets_a_sorry_message() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("503", false).await? else {
+    let Some(test) = Test::start("503", false).await? else {
         return Ok(());
     };
-    let placeholders = std::collections::HashMap::from([
-        ("/blog/", "ブログ内を検索"),
-        ("/blog/en/", "Search this blog"),
-    ]);
-    for (path, query, sorry) in [
-        ("/blog/", "インフラ", "申し訳ありません"),
-        ("/blog/en/", "server", "Sorry"),
+    for (path, placeholder, query, sorry) in [
+        ("/blog/", "ブログ内を検索", "インフラ", "申し訳ありません"),
+        ("/blog/en/", "Search this blog", "server", "Sorry"),
     ] {
-        browser.goto(&site.url(path)).await?;
-        let input = search_box(&browser).await?;
-        browser.type_into(&input, query).await?;
-        let shown = browser
-            .wait_for(
+        let input = test.open(path).await?;
+        test.browser.type_into(&input, query).await?;
+        let shown = test
+            .wait(
                 "the sorry message",
-                &format!(
-                    "{ROOT} const sorry = root.querySelector('.sorry'); \
-                     return !sorry.hidden && !root.querySelector('.panel').hidden && sorry.textContent;"
-                ),
+                "const sorry = root.querySelector('.sorry'); \
+                 return !sorry.hidden && !root.querySelector('.panel').hidden && sorry.textContent;",
             )
             .await?;
         assert!(
             shown.as_str().is_some_and(|text| text.contains(sorry)),
             "{shown}"
         );
-        let placeholder = browser
-            .js(
-                &format!("{ROOT} return root.querySelector('input').placeholder;"),
-                &[],
+        let rest = test
+            .widget(
+                "return [root.querySelector('input').placeholder, root.querySelectorAll('[role=option]').length, \
+                 root.querySelector('.more').hidden, root.querySelector('input').getAttribute('aria-expanded')];",
             )
             .await?;
-        assert_eq!(placeholder, placeholders[path], "{path}");
-        let rest = browser
-            .js(
-                &format!(
-                    "{ROOT} return [root.querySelectorAll('[role=option]').length, root.querySelector('.more').hidden, \
-                     root.querySelector('input').getAttribute('aria-expanded')];"
-                ),
-                &[],
-            )
-            .await?;
-        assert_eq!(rest, json!([0, true, "false"]), "{path}");
+        assert_eq!(rest, json!([placeholder, 0, true, "false"]), "{path}");
     }
     assert!(
-        site.queries()?.iter().any(|q| q == "インフラ"),
+        test.site.queries()?.iter().any(|q| q == "インフラ"),
         "the widget asked the server"
     );
-    browser.quit().await?;
-    site.server.stop().await
+    test.finish().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_page_searches_and_shows_a_post() -> TestResult {
-    let Some((_fixture, site, browser, _one)) = setup("demo page", true).await? else {
+    let Some(test) = Test::start("demo page", true).await? else {
         return Ok(());
     };
-    browser.goto(&site.url("/")).await?;
-    let input = search_box(&browser).await?;
-    browser.type_into(&input, "インフラ").await?;
-    let expected = site.api(&[("q", "インフラ")]).await?;
-    wait_for_total(&browser, expected["total"].as_u64().ok_or("total")?).await?;
-    let toggle = browser
-        .js(
-            &format!("{ROOT} return root.querySelector('.toggle');"),
-            &[],
-        )
-        .await?;
-    browser.click(&toggle).await?;
-    browser
-        .wait_for(
-            "the filters",
-            &format!("{ROOT} return root.querySelectorAll('.chip').length > 0 && root.querySelector('select');"),
-        )
-        .await?;
-    browser
-        .js(&format!("{ROOT} root.querySelector('input').focus();"), &[])
-        .await?;
-    browser.press(None, &[keys::ARROW_DOWN]).await?;
+    test.open("/").await?;
+    test.search("インフラ").await?;
+    test.click("return root.querySelector('.toggle');").await?;
+    test.wait(
+        "the filters",
+        "return root.querySelectorAll('.chip').length > 0 && root.querySelector('select');",
+    )
+    .await?;
+    test.widget("root.querySelector('input').focus();").await?;
+    test.browser.press(None, &[keys::ARROW_DOWN]).await?;
 
-    let png = browser.screenshot().await?;
+    let png = test.browser.screenshot().await?;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     let path = if std::env::var_os("SAGASU_UPDATE_SCREENSHOT").is_some() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/widget.png")
@@ -667,21 +598,18 @@ async fn the_demo_page_searches_and_shows_a_post() -> TestResult {
     eprintln!("screenshot: {}", path.display());
 
     // Opening a result on the demo page shows the post there.
-    let title = browser
-        .js(
-            &format!("{ROOT} return root.querySelector('[role=option] .title').textContent;"),
-            &[],
-        )
+    let title = test
+        .widget("return root.querySelector('[role=option] .title').textContent;")
         .await?;
-    browser.press(None, &[keys::ENTER]).await?;
-    let shown = browser
+    test.browser.press(None, &[keys::ENTER]).await?;
+    let shown = test
+        .browser
         .wait_for(
             "the post",
             "const post = document.getElementById('post'); return !post.hidden && document.getElementById('post-title').textContent;",
         )
         .await?;
     assert_eq!(shown, title);
-    assert!(browser.url().await?.starts_with(&site.url("/")));
-    browser.quit().await?;
-    site.server.stop().await
+    assert!(test.browser.url().await?.starts_with(&test.site.url("/")));
+    test.finish().await
 }

@@ -181,8 +181,12 @@
       filters,
       panel,
     );
+    // Dark when the blog pins it, or when the reader's system is and the blog did not pin light.
     const theme = attribute(host, "theme");
-    if (theme === "light" || theme === "dark") frame.classList.add(theme);
+    const darkScheme = matchMedia("(prefers-color-scheme: dark)");
+    const paint = () => frame.classList.toggle("dark", theme === "dark" || (theme !== "light" && darkScheme.matches));
+    paint();
+    darkScheme.addEventListener("change", paint);
     const css = h("link", { rel: "stylesheet", href: CSS_URL });
     // Shown once styled, so the page never flashes an unstyled widget.
     css.addEventListener("load", () => (frame.hidden = false));
