@@ -20,9 +20,11 @@ pub const TOKENIZER: &str = "sagasu_tokens";
 
 /// Appends one token at `position` to `encoded`.
 pub(crate) fn encode(encoded: &mut String, position: usize, text: &str) {
-    use std::fmt::Write as _;
-    // Writing into a String cannot fail.
-    let _ = write!(encoded, "{position} {} ", text.len());
+    let mut digits = itoa::Buffer::new();
+    encoded.push_str(digits.format(position));
+    encoded.push(' ');
+    encoded.push_str(digits.format(text.len()));
+    encoded.push(' ');
     encoded.push_str(text);
 }
 
