@@ -524,6 +524,24 @@ async fn an_html_injection_title_renders_as_text() -> TestResult {
         "{shown}"
     );
     assert_eq!(shown["children"], 0, "{shown}");
+
+    // Nothing found: said so, with what to try.
+    test.widget("const input = root.querySelector('input'); input.value = ''; input.focus();")
+        .await?;
+    test.browser
+        .press(None, &["q", "z", "x", "q", "z", "x"])
+        .await?;
+    let empty = test
+        .wait(
+            "the empty state",
+            "return !root.querySelector('.panel').hidden && root.querySelector('.status').textContent.includes('qzxqzx') \
+             && root.querySelector('.status').textContent;",
+        )
+        .await?;
+    assert_eq!(
+        empty,
+        "「qzxqzx」に一致する記事は見つかりませんでした。言葉を減らすか、絞り込みを外してみてください。"
+    );
     assert_eq!(shown["scripts"], 1, "only the widget's own script: {shown}");
     assert!(
         shown["marks"]
@@ -577,7 +595,7 @@ async fn the_demo_page_searches_and_shows_a_post() -> TestResult {
         return Ok(());
     };
     test.open("/").await?;
-    test.search("インフラ").await?;
+    let expected = test.search("インフラ").await?;
     test.click("return root.querySelector('.toggle');").await?;
     test.wait(
         "the filters",
@@ -597,9 +615,27 @@ async fn the_demo_page_searches_and_shows_a_post() -> TestResult {
     std::fs::write(&path, &png)?;
     eprintln!("screenshot: {}", path.display());
 
+    // "More" brings the next page, and the keyboard goes on from its first.
+    let total = expected["total"].as_u64().ok_or("total")?;
+    assert!(total > 10, "{expected}");
+    test.click("return root.querySelector('.more');").await?;
+    let more = test
+        .wait(
+            "the second page",
+            &format!(
+                "const options = [...root.querySelectorAll('[role=option]')]; \
+                 return options.length === {total} && [root.querySelector('.more').hidden, \
+                 options.findIndex(o => o.getAttribute('aria-selected') === 'true')];"
+            ),
+        )
+        .await?;
+    assert_eq!(more, json!([true, 10]));
+
     // Opening a result on the demo page shows the post there.
     let title = test
-        .widget("return root.querySelector('[role=option] .title').textContent;")
+        .widget(
+            "return root.querySelector('[role=option][aria-selected=true] .title').textContent;",
+        )
         .await?;
     test.browser.press(None, &[keys::ENTER]).await?;
     let shown = test
