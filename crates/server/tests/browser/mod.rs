@@ -7,6 +7,7 @@
 //! Without chromedriver the tests are skipped with a loud message, unless
 //! `SAGASU_REQUIRE_BROWSER` is set (CI sets it): then they fail.
 
+use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -54,7 +55,9 @@ impl Browser {
                      (apt-get install chromium chromium-driver, or set CHROMEDRIVER)",
                 ));
             }
-            eprintln!(
+            // Straight to stderr: the test harness captures `eprintln!`.
+            let _ = writeln!(
+                std::io::stderr(),
                 "\n!!! SKIPPED {test}: no chromedriver on PATH. The widget's browser tests need \
                  Debian's chromium and chromium-driver (or CHROMEDRIVER=/path); \
                  set SAGASU_REQUIRE_BROWSER=1 to make this a failure.\n"
