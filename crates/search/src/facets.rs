@@ -37,6 +37,10 @@ pub(crate) struct FacetSegmentCollector {
     categories: Option<(StrColumn, Vec<u64>)>,
     date_column: Column<DateTime>,
     months: BTreeMap<(i32, u32), u64>,
+    /// The month of the last date seen, as `[start, end)` in seconds:
+    /// documents come in index order, which is mostly date order, so most
+    /// dates fall in the same month as the one before.
+    last_month: Option<(i64, i64, (i32, u32))>,
     dates: Option<(DateTime, DateTime)>,
 }
 
@@ -61,6 +65,7 @@ impl Collector for FacetCollector {
             categories: counts(fast.str("category_facet")?),
             date_column: fast.date("date")?,
             months: BTreeMap::new(),
+            last_month: None,
             dates: None,
         })
     }
@@ -106,8 +111,16 @@ impl SegmentCollector for FacetSegmentCollector {
                 Some((first, last)) => (first.min(date), last.max(date)),
                 None => (date, date),
             });
-            if let Some(date) = ChronoDateTime::from_timestamp(date.into_timestamp_secs(), 0) {
-                *self.months.entry((date.year(), date.month())).or_default() += 1;
+            let secs = date.into_timestamp_secs();
+            let month = match self.last_month {
+                Some((start, end, month)) if (start..end).contains(&secs) => Some(month),
+                _ => month_around(secs).map(|(start, end, month)| {
+                    self.last_month = Some((start, end, month));
+                    month
+                }),
+            };
+            if let Some(month) = month {
+                *self.months.entry(month).or_default() += 1;
             }
         }
     }
@@ -143,6 +156,21 @@ impl SegmentCollector for FacetSegmentCollector {
             dates: self.dates,
         }
     }
+}
+
+/// The month holding the timestamp `secs`: its `[start, end)` in seconds
+/// and its (year, month).
+fn month_around(secs: i64) -> Option<(i64, i64, (i32, u32))> {
+    let day = ChronoDateTime::from_timestamp(secs, 0)?.date_naive();
+    let start = day.with_day(1)?;
+    let end = start.checked_add_months(chrono::Months::new(1))?;
+    let timestamp =
+        |date: chrono::NaiveDate| date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+    Some((
+        timestamp(start)?,
+        timestamp(end)?,
+        (day.year(), day.month()),
+    ))
 }
 
 impl RawFacets {
@@ -258,5 +286,21 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_month_runs_from_its_first_second_to_the_next_months() {
+        let at = |text: &str| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+                .map(|t| t.and_utc().timestamp())
+                .ok()
+        };
+        let feb = month_around(at("2024-02-29 23:59:59").unwrap_or_default());
+        let (start, end) = (at("2024-02-01 00:00:00"), at("2024-03-01 00:00:00"));
+        assert_eq!(feb, start.zip(end).map(|(s, e)| (s, e, (2024, 2))));
+        let december = month_around(at("1999-12-31 12:00:00").unwrap_or_default());
+        assert_eq!(december.map(|(_, _, month)| month), Some((1999, 12)));
+        let before_1970 = month_around(at("1969-07-20 20:17:00").unwrap_or_default());
+        assert_eq!(before_1970.map(|(_, _, month)| month), Some((1969, 7)));
     }
 }
