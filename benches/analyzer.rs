@@ -8,41 +8,31 @@
 //! SAGASU_BENCH_ARCHIVE=../shared/corpus/hirofukami cargo bench --bench analyzer
 //! ```
 
-use std::path::{Path, PathBuf};
+#[path = "support/alloc.rs"]
+mod alloc;
+#[path = "support/archive.rs"]
+mod archive;
+
+use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sagasu_analyzer::Analyzer;
-use sagasu_indexer::post::{is_post_file, parse_post};
+use sagasu_indexer::post::parse_post;
 
-/// The plain-text bodies of every post under `root`.
+/// The plain-text bodies of the posts under `root` that parse.
 fn bodies(root: &Path) -> Vec<String> {
-    let mut bodies = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if is_post_file(&path) {
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                if let Ok(post) = std::fs::read(&path)
-                    .map_err(|_| ())
-                    .and_then(|bytes| parse_post(relative, &bytes).map_err(|_| ()))
-                {
-                    bodies.push(post.body);
-                }
-            }
-        }
-    }
-    bodies
+    archive::post_files(root)
+        .into_iter()
+        .filter_map(|file| {
+            let bytes = std::fs::read(&file).ok()?;
+            let id = archive::relative_id(root, &file);
+            parse_post(Path::new(&id), &bytes).ok().map(|post| post.body)
+        })
+        .collect()
 }
 
 fn analyzer_throughput(c: &mut Criterion) {
-    let root = std::env::var_os("SAGASU_BENCH_ARCHIVE")
-        .map_or_else(|| PathBuf::from("tests/sample-archive"), PathBuf::from);
+    let root = archive::archive_root();
     let bodies = bodies(&root);
     assert!(!bodies.is_empty(), "no posts under {}", root.display());
     let bytes: usize = bodies.iter().map(String::len).sum();

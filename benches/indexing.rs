@@ -13,6 +13,8 @@
 //! SAGASU_BENCH_ARCHIVE=/tmp/archive-10485 cargo bench --bench indexing
 //! ```
 
+#[path = "support/alloc.rs"]
+mod alloc;
 #[path = "support/archive.rs"]
 mod archive;
 

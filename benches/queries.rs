@@ -15,6 +15,8 @@
 //! SAGASU_BENCH_ARCHIVE=/tmp/archive-10485 cargo bench --bench queries
 //! ```
 
+#[path = "support/alloc.rs"]
+mod alloc;
 #[path = "support/archive.rs"]
 mod archive;
 #[path = "support/mix.rs"]

@@ -13,6 +13,8 @@
 //! SAGASU_BENCH_ARCHIVE=/tmp/archive SAGASU_BENCH_MIX_OUT=/tmp/mix.tsv cargo bench --bench querymix
 //! ```
 
+#[path = "support/alloc.rs"]
+mod alloc;
 #[path = "support/archive.rs"]
 mod archive;
 #[path = "support/groonga.rs"]

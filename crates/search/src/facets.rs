@@ -4,7 +4,9 @@
 //! and `business` are one value; the value shown is the spelling most posts
 //! use (ties go to the alphabetically first).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime as ChronoDateTime, Datelike};
 use sagasu_indexer::schema::FACET_SEPARATOR;
@@ -25,8 +27,8 @@ pub(crate) struct FacetCollector;
 /// posts per month.
 #[derive(Debug, Default)]
 pub(crate) struct RawFacets {
-    tags: HashMap<String, u64>,
-    categories: HashMap<String, u64>,
+    tags: FxHashMap<String, u64>,
+    categories: FxHashMap<String, u64>,
     months: BTreeMap<(i32, u32), u64>,
     /// Oldest and newest date seen.
     dates: Option<(DateTime, DateTime)>,
@@ -74,8 +76,10 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<RawFacets>) -> tantivy::Result<RawFacets> {
-        let mut merged = RawFacets::default();
+    fn merge_fruits(&self, mut fruits: Vec<RawFacets>) -> tantivy::Result<RawFacets> {
+        // The largest segment's counts are the base the others add to.
+        let largest = (0..fruits.len()).max_by_key(|&i| fruits[i].tags.len());
+        let mut merged = largest.map_or_else(RawFacets::default, |i| fruits.swap_remove(i));
         for fruit in fruits {
             for (value, count) in fruit.tags {
                 *merged.tags.entry(value).or_default() += count;
@@ -129,7 +133,7 @@ impl SegmentCollector for FacetSegmentCollector {
         // Counted ordinals are resolved in one ordered pass over the term
         // dictionary: one lookup per ordinal decompresses a block each time.
         let resolve = |column: Option<(StrColumn, Vec<u64>)>| {
-            let mut out = HashMap::new();
+            let mut out = FxHashMap::default();
             let Some((column, counts)) = column else {
                 return out;
             };
@@ -238,8 +242,8 @@ impl RawFacets {
 }
 
 /// Merges spellings of one key; the most used spelling names it.
-fn by_key(values: HashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
-    let mut keys: HashMap<&str, (u64, &str, u64)> = HashMap::new();
+fn by_key(values: FxHashMap<String, u64>, limit: usize) -> Vec<FacetCount> {
+    let mut keys: FxHashMap<&str, (u64, &str, u64)> = FxHashMap::default();
     for (value, &count) in &values {
         let (key, spelling) = value.split_once(FACET_SEPARATOR).unwrap_or((value, value));
         let entry = keys.entry(key).or_insert((0, spelling, 0));
@@ -267,7 +271,7 @@ mod tests {
 
     #[test]
     fn spellings_of_one_key_are_merged_under_the_most_used() {
-        let values = HashMap::from([
+        let values = FxHashMap::from_iter([
             (format!("business{FACET_SEPARATOR}Business"), 3),
             (format!("business{FACET_SEPARATOR}business"), 1),
             (format!("aws{FACET_SEPARATOR}AWS"), 2),
