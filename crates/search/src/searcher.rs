@@ -1,6 +1,7 @@
 //! Running searches and lookups against an index.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::time::Instant;
 
@@ -79,11 +80,19 @@ impl Searcher {
         })
     }
 
-    /// Identifies the index commit searches currently see; it changes when
-    /// the reader picks up a new commit. Results cached under one generation
-    /// are stale under another.
+    /// Identifies the index commit searches currently see: its segments and
+    /// their deletes. It changes when the reader picks up a new commit, and
+    /// only then (the reader's own generation also changes when it reloads
+    /// the commit it already had). Results cached under one generation are
+    /// stale under another.
     pub fn generation(&self) -> u64 {
-        self.reader.searcher().generation().generation_id()
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.reader
+            .searcher()
+            .generation()
+            .segments()
+            .hash(&mut hasher);
+        hasher.finish()
     }
 
     /// The analyzer the index was built with.
