@@ -210,7 +210,7 @@ fn stats_text_output() -> TestResult {
         describe_failure(&cmd, &output)
     );
     let stdout = String::from_utf8(output.stdout)?;
-    assert!(stdout.contains("posts       45"), "{stdout}");
+    assert!(stdout.contains("posts       46"), "{stdout}");
     assert!(stdout.contains("2003-04-20 .. 2024-12-29"), "{stdout}");
     assert!(stdout.contains("built with  schema v"), "{stdout}");
     Ok(())

@@ -403,7 +403,7 @@ fn serve_indexes_the_posts_answers_logs_and_stops_on_sigterm() -> TestResult {
     })?;
     let stderr = serve.stderr();
     assert!(
-        stderr.contains("added=45"),
+        stderr.contains("added=46"),
         "the --posts run is logged:\n{stderr}"
     );
 

@@ -51,8 +51,8 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The bundled sample archive: 45 posts, plus README.md and QUERIES.md that
-/// have no front matter (2 skipped).
+/// The bundled sample archive: 46 posts, plus a README.md that has no
+/// front matter (1 skipped).
 pub fn sample_archive() -> PathBuf {
     repo().join("tests/sample-archive")
 }
@@ -68,7 +68,7 @@ pub fn bad() -> PathBuf {
 }
 
 /// Number of posts in the sample archive.
-pub const SAMPLE_POSTS: u64 = 45;
+pub const SAMPLE_POSTS: u64 = 46;
 
 /// A temp dir with an index location inside it.
 #[derive(Debug)]

@@ -5,8 +5,11 @@
 //! differently. Over the normalized text, every run of letters and digits
 //! outside ASCII yields its overlapping character bigrams (a one-character
 //! run yields that character), and every ASCII alphanumeric run yields itself
-//! as one token, as Groonga's `TokenBigram` does. Runs are separated by an
-//! extra position, so a phrase never matches across punctuation.
+//! as one token, as Groonga's `TokenBigram` does. Emoji and other symbols
+//! (`★`, `♪`, `🍣`) form runs of their own, bigrammed the same way, so they
+//! can be searched without changing the bigrams of the words around them.
+//! Runs are separated by an extra position, so a phrase never matches across
+//! punctuation.
 
 use crate::{Normalized, Token};
 
@@ -34,10 +37,10 @@ pub(crate) fn bigrams(normalized: &Normalized, out: &mut Vec<Token>) {
             position += 2;
             continue;
         }
-        // A run of other letters: collect its char boundaries.
+        // A run of other letters (or of symbols): collect its char boundaries.
         let mut bounds = vec![start];
         while let Some(&(index, c)) = chars.peek() {
-            if class_of(c) != Class::Other {
+            if class_of(c) != class {
                 break;
             }
             bounds.push(index + c.len_utf8());
@@ -70,6 +73,7 @@ fn token(normalized: &Normalized, start: usize, end: usize, position: usize) -> 
 enum Class {
     Ascii,
     Other,
+    Symbol,
     Separator,
 }
 
@@ -78,9 +82,27 @@ fn class_of(c: char) -> Class {
         Class::Ascii
     } else if crate::is_word_char(c) {
         Class::Other
+    } else if is_symbol(c) {
+        Class::Symbol
     } else {
         Class::Separator
     }
+}
+
+/// Emoji and pictographic symbols: arrows, math and technical symbols,
+/// shapes, dingbats and the emoji planes, with the joiners, variation
+/// selectors and keycap mark of emoji sequences. Punctuation (`。「」・…`)
+/// is not among them.
+fn is_symbol(c: char) -> bool {
+    matches!(c,
+        '\u{2190}'..='\u{21FF}'
+        | '\u{2300}'..='\u{23FF}'
+        | '\u{25A0}'..='\u{27BF}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{1F000}'..='\u{1FAFF}'
+        | '\u{200D}'
+        | '\u{20E3}'
+        | '\u{FE0F}')
 }
 
 #[cfg(test)]
@@ -115,6 +137,20 @@ mod tests {
                 ("サー".to_owned(), 3),
                 ("ーバ".to_owned(), 4),
                 ("猫".to_owned(), 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn symbols_are_runs_of_their_own() {
+        let got = texts("ビール🍺♪ 👍🏽");
+        assert_eq!(
+            got,
+            vec![
+                ("ビー".to_owned(), 0),
+                ("ール".to_owned(), 1),
+                ("🍺♪".to_owned(), 3),
+                ("👍🏽".to_owned(), 5),
             ]
         );
     }

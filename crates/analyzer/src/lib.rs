@@ -39,7 +39,7 @@ pub use tantivy_tokenizer_api::Token;
 /// Version of the analysis rules. An index records it, and an index built
 /// with other rules is refused: its terms would not match the queries.
 /// Bump it whenever the terms produced for some text change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Version of the dictionary behind the analysis.
 pub const DICTIONARY: &str = sagasu_ipadic::VERSION;

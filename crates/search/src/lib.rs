@@ -21,6 +21,7 @@
 //! # Ok::<(), sagasu_search::Error>(())
 //! ```
 
+mod capped;
 mod error;
 mod facets;
 mod plan;

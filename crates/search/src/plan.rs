@@ -1,26 +1,50 @@
 //! From a parsed query and a request's filters to a Tantivy query.
 //!
-//! Each word or phrase searches five fields, as a term (one word) or a
-//! phrase (several, at the analyzer's positions): the morphological terms of
-//! the title, body and tag/category names, and the bigrams of the title and
-//! body. A post matches the word when any field does; the fields' boosts
-//! decide how much each match counts. Filters (`tag:`, `category:`, dates)
-//! select without scoring.
+//! **Units.** The query's words are searched as units. With `match=all`,
+//! every word, quoted phrase or `a OR b` group is a clause that must match.
+//! With `match=any` (and when `all` finds nothing and is relaxed to `any`),
+//! a word is cut into its informative chunks, so that a question typed as
+//! one run of Japanese (`インフラ勉強会に参加する方法は`) searches
+//! `インフラ勉強会` and `参加`: particles, question words and light words
+//! (see [`is_informative`]) split chunks and are not searched; at least one
+//! chunk must match.
+//!
+//! **Matching.** A unit matches a post in two ways:
+//! - as **words**: its morphological terms occur as a phrase in the title,
+//!   the body or the tag and category names (`*_terms` fields);
+//! - as a **substring**: its characters occur in sequence in the title or
+//!   body (`*_bigrams` fields). A character alone at either end of the unit
+//!   (`猫`, `Y!砲`) matches any bigram with it on that side, so a
+//!   one-character query finds every post that has the character.
+//!
+//! **Score.** `WORD_TIER` for each clause matched as words, plus the rest
+//! capped below one tier: BM25 of the words in the title (×3), tag and
+//! category names (×2) and body, the substring matches at a lower weight,
+//! a boost when the units occur near each other in order, and a boost for
+//! posts carrying a tag or category named exactly like the query or one of
+//! its units. A post that has more of the query as real words therefore
+//! always ranks above one that has fewer: a substring-only match never
+//! outranks a word match, however often it occurs. Ties go to the newer post
+//! (see the searcher).
+//!
+//! Filters (`tag:`, `category:`, dates) select without scoring.
 
+use std::collections::HashSet;
 use std::ops::Bound;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use sagasu_analyzer::{Analyzer, normalize_key};
+use sagasu_analyzer::{Analyzer, Term as AnalyzedTerm, TermKind, normalize_key};
 use sagasu_indexer::schema::Fields;
 use sagasu_indexer::to_tantivy_date;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
 use crate::Result;
+use crate::capped::CappedQuery;
 use crate::query::{Atom, ParsedQuery};
 use crate::request::{MatchMode, SearchRequest};
 
@@ -33,14 +57,110 @@ const LABEL_TERMS_BOOST: f32 = 2.0;
 const TITLE_BIGRAMS_BOOST: f32 = 0.6;
 const BODY_BIGRAMS_BOOST: f32 = 0.3;
 
+/// What each clause matched as words adds to a post's score.
+pub(crate) const WORD_TIER: f32 = 1000.0;
+/// The most everything else can add: less than one tier.
+const RELEVANCE_CAP: f32 = WORD_TIER - 1.0;
+
+/// Units that occur in order within this many positions of each other are
+/// "near", and such posts get [`NEAR_BOOST`] (times the phrase's BM25).
+const NEAR_SLOP: u32 = 8;
+const NEAR_BOOST: f32 = 1.5;
+
+/// Boost of a post carrying a tag or category named exactly like the query
+/// or one of its units.
+const NAME_BOOST: f32 = 8.0;
+
+/// Words that say nothing about what a post is about, even though they are
+/// nouns, verbs or adjectives: question words and pronouns, formal nouns,
+/// light and auxiliary verbs, and the adjectives of questions. They are left
+/// out of `match=any` searches and of related posts.
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    // question words and pronouns
+    "何", "なに", "なん", "どこ", "どれ", "どちら", "どっち", "だれ", "誰", "いつ", "なぜ",
+    "何故", "いくら", "いくつ", "これ", "それ", "あれ", "ここ", "そこ", "あそこ", "こちら",
+    "そちら", "あちら",
+    // formal and generic nouns
+    "こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時",
+    "ほう", "方", "方法", "やり方", "仕方", "場合", "感じ", "的", "さん", "等", "今回", "みたい",
+    // light and auxiliary verbs
+    "する", "できる", "出来る", "ある", "いる", "なる", "やる", "おる", "れる", "られる", "せる",
+    "させる", "みる", "しまう", "おく", "くる", "いく", "くれる", "もらう", "あげる", "いただく",
+    "くださる", "ください", "下さい", "いう", "言う", "思う", "教える", "知る", "分かる", "わかる",
+    // adjectives of questions
+    "いい", "よい", "良い", "ない", "無い", "ほしい", "欲しい", "たい",
+];
+
+/// Whether a word (a term of IPADIC part of speech `part_of_speech` and
+/// query form `text`, its base form when it has one) says what a text is
+/// about: nouns, verbs, adjectives and unknown words (names), except the
+/// [`STOP_WORDS`] and single kana. Adverbs (`どう`, `なぜ`), adnominals
+/// (`どの`), conjunctions, interjections and prefixes never do; particles,
+/// auxiliary verbs and symbols are not terms at all.
+pub(crate) fn is_informative(part_of_speech: &str, text: &str) -> bool {
+    let single_kana = {
+        let mut chars = text.chars();
+        matches!(
+            (chars.next(), chars.next()),
+            (Some('\u{3041}'..='\u{30FA}'), None)
+        )
+    };
+    matches!(part_of_speech, "名詞" | "動詞" | "形容詞" | "未知語")
+        && !single_kana
+        && !STOP_WORDS.contains(&text)
+}
+
 /// A query ready to run.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
     /// Whether there are words to rank by.
     pub has_text: bool,
-    /// How many AND-ed word clauses there are: `all` → `any` relaxes only
-    /// when there are at least two.
+    /// How many word clauses there are.
     pub text_clauses: usize,
+    /// Whether a word was cut into informative chunks that differ from it
+    /// (`match=any` only).
+    pub chunked: bool,
+}
+
+impl Plan {
+    /// Whether this `any` plan searches something else than the `all` plan
+    /// of the same query, so that `all` → `any` can find more: several
+    /// clauses, or a question cut into chunks.
+    pub(crate) fn relaxes(&self) -> bool {
+        self.text_clauses > 1 || self.chunked
+    }
+}
+
+/// Something the query looks for: a word, a quoted phrase, or a chunk of a
+/// question.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// The text it was read from, for tag and category names.
+    text: String,
+    /// Morphological query terms at their positions.
+    terms: Vec<(usize, String)>,
+    /// Bigrams at their positions.
+    bigrams: Vec<(usize, String)>,
+    /// For a unit that is one godan verb, its potential form, searched as
+    /// well (see [`potential_form`]).
+    potential: Option<String>,
+}
+
+/// One clause of the query: units that are alternatives (`a OR b`), and
+/// any `tag:`/`category:` alternatives among them.
+#[derive(Default)]
+struct Clause {
+    units: Vec<Unit>,
+    names: Vec<Box<dyn Query>>,
+}
+
+/// A clause as queries.
+struct ClauseQuery {
+    /// Matches the clause, scored.
+    scored: Box<dyn Query>,
+    /// Matches where the clause occurs as words.
+    words: Option<Box<dyn Query>>,
 }
 
 /// Builds queries for one index's fields with its analyzer.
@@ -59,34 +179,62 @@ impl Planner<'_> {
         request: &SearchRequest,
         mode: MatchMode,
     ) -> Result<Plan> {
-        let fields = self.fields;
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut text: Vec<Box<dyn Query>> = Vec::new();
+        let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Clause> = Vec::new();
         let mut has_text = false;
+        let mut chunked = false;
+        // With `any`, words are searched by their informative chunks, and a
+        // word with none (`どうやって`, `で`) is left out, unless no word
+        // has any: then the words are searched as they are.
+        let mut chunks_of: Vec<Option<Vec<Unit>>> = Vec::with_capacity(parsed.must.len());
         for alternatives in &parsed.must {
+            chunks_of.push(match (mode, alternatives.as_slice()) {
+                (MatchMode::Any, [Atom::Word(text)]) => Some(self.chunks(text)?),
+                _ => None,
+            });
+        }
+        let skip_uninformative = chunks_of.iter().flatten().any(|chunks| !chunks.is_empty());
+        for (alternatives, chunks) in parsed.must.iter().zip(chunks_of) {
             let is_text = alternatives
                 .iter()
                 .any(|atom| matches!(atom, Atom::Word(_) | Atom::Phrase(_)));
             has_text |= is_text;
-            let mut options = Vec::new();
+            if !is_text {
+                let names = alternatives
+                    .iter()
+                    .filter_map(|atom| self.name_filter(atom))
+                    .collect();
+                top.push((Occur::Must, should(names)));
+                continue;
+            }
+            if let (Some(chunks), [Atom::Word(text)]) = (chunks, alternatives.as_slice())
+                && (!chunks.is_empty() || skip_uninformative)
+            {
+                chunked |= match chunks.as_slice() {
+                    [only] => only.terms != self.unit(text)?.terms,
+                    _ => true,
+                };
+                clauses.extend(chunks.into_iter().map(|unit| Clause {
+                    units: vec![unit],
+                    names: Vec::new(),
+                }));
+                continue;
+            }
+            let mut clause = Clause::default();
             for atom in alternatives {
-                if let Some(query) = self.atom_query(atom)? {
-                    options.push(query);
+                match atom {
+                    Atom::Word(text) | Atom::Phrase(text) => clause.units.push(self.unit(text)?),
+                    Atom::Tag(_) | Atom::Category(_) => {
+                        clause.names.extend(self.name_filter(atom));
+                    }
                 }
             }
-            let clause = match options.len() {
-                0 => continue,
-                1 => options.remove(0),
-                _ => Box::new(BooleanQuery::new(
-                    options.into_iter().map(|q| (Occur::Should, q)).collect(),
-                )),
-            };
-            if is_text {
-                text.push(clause);
-            } else {
-                filters.push((Occur::Must, clause));
-            }
+            clauses.push(clause);
         }
+        let text: Vec<ClauseQuery> = clauses
+            .iter()
+            .filter_map(|clause| self.clause_query(clause))
+            .collect();
         // Words were typed but none has anything to search for (only
         // punctuation, say): nothing matches, rather than everything.
         if has_text && text.is_empty() {
@@ -94,18 +242,271 @@ impl Planner<'_> {
                 query: Box::new(EmptyQuery),
                 has_text: false,
                 text_clauses: 0,
+                chunked,
             });
         }
         for atom in &parsed.must_not {
-            if let Some(query) = self.atom_query(atom)? {
-                filters.push((Occur::MustNot, query));
+            let excluded = match atom {
+                Atom::Word(text) | Atom::Phrase(text) => {
+                    let clause = Clause {
+                        units: vec![self.unit(text)?],
+                        names: Vec::new(),
+                    };
+                    self.clause_query(&clause).map(|clause| clause.scored)
+                }
+                Atom::Tag(_) | Atom::Category(_) => self.name_filter(atom),
+            };
+            top.extend(excluded.map(|query| (Occur::MustNot, query)));
+        }
+        self.request_filters(request, &mut top);
+
+        let text_clauses = text.len();
+        if !text.is_empty() {
+            let occur = match mode {
+                MatchMode::All => Occur::Must,
+                MatchMode::Any => Occur::Should,
+            };
+            let mut matched = Vec::with_capacity(text.len());
+            for clause in text {
+                matched.push((occur, clause.scored));
+                if let Some(words) = clause.words {
+                    let tier = ConstScoreQuery::new(words, WORD_TIER);
+                    top.push((Occur::Should, Box::new(tier)));
+                }
+            }
+            let mut relevance: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(BooleanQuery::new(matched)))];
+            relevance.extend(self.near(&clauses).map(|query| (Occur::Should, query)));
+            relevance.extend(
+                self.name_boosts(parsed, &clauses)
+                    .map(|query| (Occur::Should, query)),
+            );
+            let capped = CappedQuery::new(Box::new(BooleanQuery::new(relevance)), RELEVANCE_CAP);
+            top.push((Occur::Must, Box::new(capped)));
+        }
+        if !top.iter().any(|(occur, _)| *occur == Occur::Must) {
+            top.push((Occur::Must, filter(Box::new(AllQuery))));
+        }
+        Ok(Plan {
+            query: Box::new(BooleanQuery::new(top)),
+            has_text,
+            text_clauses,
+            chunked,
+        })
+    }
+
+    /// The unit for a word or phrase as typed.
+    fn unit(&self, text: &str) -> Result<Unit> {
+        let analysis = self.analyzer.analyze(text)?;
+        let terms = owned(analysis.query_terms());
+        let potential = match (terms.as_slice(), analysis.terms.first()) {
+            ([(_, verb)], Some(first)) if first.part_of_speech == "動詞" => potential_form(verb),
+            _ => None,
+        };
+        Ok(Unit {
+            text: text.to_owned(),
+            terms,
+            bigrams: analysis
+                .bigrams
+                .iter()
+                .map(|token| (token.position, token.text.clone()))
+                .collect(),
+            potential,
+        })
+    }
+
+    /// The informative chunks of `text`: runs of adjacent informative words
+    /// (see [`is_informative`]), each a unit. Empty when no word of `text`
+    /// is informative.
+    fn chunks(&self, text: &str) -> Result<Vec<Unit>> {
+        let analysis = self.analyzer.analyze(text)?;
+        let mut chunks = Vec::new();
+        let mut current: Vec<Word<'_>> = Vec::new();
+        for word in words(&analysis.terms) {
+            // Words are adjacent when nothing separates them, or only
+            // symbols (`counter.example.jp`, `Y!砲` stay one chunk).
+            let adjacent = current.last().is_some_and(|last| {
+                last.position + last.width == word.position
+                    || !text[last.to..word.from].chars().any(char::is_alphanumeric)
+            });
+            if !adjacent || !is_informative(word.part_of_speech, word.query) {
+                chunks.extend(self.chunk(text, &current)?);
+                current.clear();
+            }
+            if is_informative(word.part_of_speech, word.query) {
+                current.push(word);
             }
         }
+        chunks.extend(self.chunk(text, &current)?);
+        Ok(chunks)
+    }
+
+    /// The unit for adjacent words of `text`; `None` for no words.
+    fn chunk(&self, text: &str, words: &[Word<'_>]) -> Result<Option<Unit>> {
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            return Ok(None);
+        };
+        let span = &text[first.from..last.to];
+        let bigrams = self.analyzer.analyze(span)?.bigrams;
+        Ok(Some(Unit {
+            potential: None,
+            text: span.to_owned(),
+            terms: words
+                .iter()
+                .map(|word| (word.position, word.query.to_owned()))
+                .collect(),
+            bigrams: bigrams
+                .into_iter()
+                .map(|token| (token.position, token.text))
+                .collect(),
+        }))
+    }
+
+    /// The queries of one clause; `None` when it has nothing searchable.
+    fn clause_query(&self, clause: &Clause) -> Option<ClauseQuery> {
+        let mut scored: Vec<Box<dyn Query>> = Vec::new();
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
+        for unit in &clause.units {
+            if let Some(query) = self.word_query(unit) {
+                words.push(query.box_clone());
+                scored.push(query);
+            }
+            scored.extend(self.substring_query(unit));
+        }
+        scored.extend(clause.names.iter().map(|name| name.box_clone()));
+        if scored.is_empty() {
+            return None;
+        }
+        Some(ClauseQuery {
+            scored: should(scored),
+            words: (!words.is_empty()).then(|| should(words)),
+        })
+    }
+
+    /// Where `unit` occurs as words: its terms as a phrase in the title,
+    /// body or names, BM25 weighted by field.
+    fn word_query(&self, unit: &Unit) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let options: Vec<Box<dyn Query>> = [
+            (fields.title_terms, TITLE_TERMS_BOOST),
+            (fields.body_terms, BODY_TERMS_BOOST),
+            (fields.label_terms, LABEL_TERMS_BOOST),
+        ]
+        .into_iter()
+        .filter_map(|(field, boost)| {
+            let mut query = sequence_query(field, &unit.terms)?;
+            if let Some(potential) = &unit.potential {
+                let term = Term::from_field_text(field, potential);
+                let also = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                query = should(vec![query, Box::new(also) as Box<dyn Query>]);
+            }
+            Some(Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
+        })
+        .collect();
+        (!options.is_empty()).then(|| should(options))
+    }
+
+    /// Where `unit`'s characters occur in sequence: its bigrams as a phrase
+    /// in the title or body, weighted below word matches.
+    fn substring_query(&self, unit: &Unit) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let options: Vec<Box<dyn Query>> = [
+            (fields.title_bigrams, TITLE_BIGRAMS_BOOST),
+            (fields.body_bigrams, BODY_BIGRAMS_BOOST),
+        ]
+        .into_iter()
+        .filter_map(|(field, boost)| {
+            let query = bigram_query(field, &unit.bigrams)?;
+            Some(Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
+        })
+        .collect();
+        (!options.is_empty()).then(|| should(options))
+    }
+
+    /// The proximity boost: the terms of every single-unit clause, in query
+    /// order, as a sloppy phrase in the title and body. `None` for fewer
+    /// than two such units.
+    fn near(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+        let mut terms: Vec<(usize, &str)> = Vec::new();
+        let mut units = 0;
+        let mut next = 0;
+        for clause in clauses {
+            let ([unit], []) = (clause.units.as_slice(), clause.names.as_slice()) else {
+                continue;
+            };
+            let Some(first) = unit.terms.first().map(|(position, _)| *position) else {
+                continue;
+            };
+            for (position, text) in &unit.terms {
+                terms.push((next + position - first, text.as_str()));
+            }
+            next = terms.last().map_or(next, |(position, _)| position + 2);
+            units += 1;
+        }
+        if units < 2 {
+            return None;
+        }
+        let options = [self.fields.title_terms, self.fields.body_terms]
+            .into_iter()
+            .map(|field| {
+                let with_offsets = terms
+                    .iter()
+                    .map(|(position, text)| (*position, Term::from_field_text(field, text)))
+                    .collect();
+                let phrase = PhraseQuery::new_with_offset_and_slop(with_offsets, NEAR_SLOP);
+                Box::new(phrase) as Box<dyn Query>
+            })
+            .collect();
+        Some(Box::new(BoostQuery::new(should(options), NEAR_BOOST)))
+    }
+
+    /// Boosts for posts carrying a tag or category named exactly like the
+    /// whole query or one of its units.
+    fn name_boosts(&self, parsed: &ParsedQuery, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+        let whole: Vec<&str> = parsed.positive_texts().collect();
+        let whole = whole.join(" ");
+        let mut keys: Vec<String> = Vec::new();
+        let texts = std::iter::once(whole.as_str()).chain(
+            clauses
+                .iter()
+                .flat_map(|c| c.units.iter().map(|u| u.text.as_str())),
+        );
+        let mut seen = HashSet::new();
+        for text in texts {
+            let key = normalize_key(text);
+            if !key.is_empty() && seen.insert(key.clone()) {
+                keys.push(key);
+            }
+        }
+        let boosts: Vec<Box<dyn Query>> = keys
+            .iter()
+            .flat_map(|key| [(self.fields.tag, key), (self.fields.category, key)])
+            .map(|(field, key)| {
+                let term =
+                    TermQuery::new(Term::from_field_text(field, key), IndexRecordOption::Basic);
+                Box::new(ConstScoreQuery::new(Box::new(term), NAME_BOOST)) as Box<dyn Query>
+            })
+            .collect();
+        (!boosts.is_empty()).then(|| should(boosts))
+    }
+
+    /// The filter for a `tag:` or `category:` atom; `None` for words.
+    fn name_filter(&self, atom: &Atom) -> Option<Box<dyn Query>> {
+        match atom {
+            Atom::Tag(name) => Some(filter(key_query(self.fields.tag, name))),
+            Atom::Category(name) => Some(filter(key_query(self.fields.category, name))),
+            Atom::Word(_) | Atom::Phrase(_) => None,
+        }
+    }
+
+    /// The request's tag, category and date filters.
+    fn request_filters(&self, request: &SearchRequest, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+        let fields = self.fields;
         for tag in &request.tags {
-            filters.push((Occur::Must, filter(key_query(fields.tag, tag))));
+            out.push((Occur::Must, filter(key_query(fields.tag, tag))));
         }
         for category in &request.categories {
-            filters.push((Occur::Must, filter(key_query(fields.category, category))));
+            out.push((Occur::Must, filter(key_query(fields.category, category))));
         }
         if request.from.is_some() || request.to.is_some() {
             // Bounds beyond what the index can hold are clamped to its ends:
@@ -125,63 +526,96 @@ impl Planner<'_> {
             let upper = request.to.map_or(Bound::Unbounded, |to| {
                 Bound::Excluded(bound(to.day_after()))
             });
-            filters.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
+            out.push((Occur::Must, filter(Box::new(RangeQuery::new(lower, upper)))));
         }
-
-        let text_clauses = text.len();
-        let mut clauses = filters;
-        match mode {
-            MatchMode::All => clauses.extend(text.into_iter().map(|q| (Occur::Must, q))),
-            MatchMode::Any if !text.is_empty() => {
-                let any = text.into_iter().map(|q| (Occur::Should, q)).collect();
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            }
-            MatchMode::Any => {}
-        }
-        if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
-            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
-        }
-        Ok(Plan {
-            query: Box::new(BooleanQuery::new(clauses)),
-            has_text,
-            text_clauses,
-        })
-    }
-
-    /// The query for one atom; `None` when it has nothing searchable (only
-    /// punctuation, say).
-    fn atom_query(&self, atom: &Atom) -> Result<Option<Box<dyn Query>>> {
-        let fields = self.fields;
-        let text = match atom {
-            Atom::Tag(name) => return Ok(Some(filter(key_query(fields.tag, name)))),
-            Atom::Category(name) => return Ok(Some(filter(key_query(fields.category, name)))),
-            Atom::Word(text) | Atom::Phrase(text) => text,
-        };
-        let analysis = self.analyzer.analyze(text)?;
-        let terms = analysis.query_terms();
-        let bigrams: Vec<(usize, &str)> = analysis
-            .bigrams
-            .iter()
-            .map(|token| (token.position, token.text.as_str()))
-            .collect();
-        let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost, terms) in [
-            (fields.title_terms, TITLE_TERMS_BOOST, &terms),
-            (fields.body_terms, BODY_TERMS_BOOST, &terms),
-            (fields.label_terms, LABEL_TERMS_BOOST, &terms),
-            (fields.title_bigrams, TITLE_BIGRAMS_BOOST, &bigrams),
-            (fields.body_bigrams, BODY_BIGRAMS_BOOST, &bigrams),
-        ] {
-            if let Some(query) = sequence_query(field, terms) {
-                options.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-            }
-        }
-        Ok((!options.is_empty()).then(|| Box::new(BooleanQuery::new(options)) as Box<dyn Query>))
     }
 }
 
+/// One word of an analysis: its surface term, with its base form and
+/// compound parts folded in.
+struct Word<'a> {
+    position: usize,
+    /// Positions it takes (a compound's parts take one each).
+    width: usize,
+    /// What a query searches: the base form, else the surface.
+    query: &'a str,
+    part_of_speech: &'a str,
+    /// Byte range in the analysed text.
+    from: usize,
+    to: usize,
+}
+
+fn words(terms: &[AnalyzedTerm]) -> Vec<Word<'_>> {
+    let mut words: Vec<Word<'_>> = Vec::new();
+    for term in terms {
+        match (term.kind, words.last_mut()) {
+            (TermKind::BaseForm, Some(word)) => word.query = &term.text,
+            (TermKind::Part, Some(word)) => {
+                word.width = word.width.max(term.position + 1 - word.position);
+            }
+            _ => words.push(Word {
+                position: term.position,
+                width: 1,
+                query: &term.text,
+                part_of_speech: term.part_of_speech,
+                from: term.offset_from,
+                to: term.offset_to,
+            }),
+        }
+    }
+    words
+}
+
+/// The potential form of a godan verb written with a kanji stem (`行く` →
+/// `行ける`, `読む` → `読める`, `帰る` → `帰れる`). IPADIC reads potential
+/// forms as verbs of their own, so without it `行く` would not find
+/// `行けなかった`. (For an ichidan verb in `る` this is the colloquial
+/// potential, `見る` → `見れる`.)
+pub(crate) fn potential_form(verb: &str) -> Option<String> {
+    let mut chars = verb.chars();
+    let last = chars.next_back()?;
+    let before = chars.next_back()?;
+    if !matches!(before, '\u{4E00}'..='\u{9FFF}') {
+        return None;
+    }
+    let e_row = match last {
+        'う' => 'え',
+        'く' => 'け',
+        'ぐ' => 'げ',
+        'す' => 'せ',
+        'つ' => 'て',
+        'ぬ' => 'ね',
+        'ぶ' => 'べ',
+        'む' => 'め',
+        'る' => 'れ',
+        _ => return None,
+    };
+    let stem = &verb[..verb.len() - last.len_utf8()];
+    Some(format!("{stem}{e_row}る"))
+}
+
+fn owned(terms: Vec<(usize, &str)>) -> Vec<(usize, String)> {
+    terms
+        .into_iter()
+        .map(|(position, text)| (position, text.to_owned()))
+        .collect()
+}
+
+/// A query matching any of `queries`, scoring the sum of those that match.
+fn should(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery));
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
 /// A term for one position, a phrase for several; `None` for none.
-fn sequence_query(field: Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+fn sequence_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
     let first = terms.first()?.0;
     if let [(_, text)] = terms {
         let term = Term::from_field_text(field, text);
@@ -194,6 +628,52 @@ fn sequence_query(field: Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query
     Some(Box::new(PhraseQuery::new_with_offset(with_offsets)))
 }
 
+/// The bigram sequence of a unit. A one-character token at either end is a
+/// run of one character in the query, which in a post may continue the
+/// run: at the start it matches a bigram ending with it, at the end one
+/// starting with it, and alone any bigram holding it.
+fn bigram_query(field: Field, bigrams: &[(usize, String)]) -> Option<Box<dyn Query>> {
+    let (first, last) = (bigrams.first()?, bigrams.last()?);
+    let open = |text: &str| text.chars().count() == 1 && !text.is_ascii();
+    let (open_start, open_end) = (open(&first.1), open(&last.1));
+    if !open_start && !open_end {
+        return sequence_query(field, bigrams);
+    }
+    if let [(_, text)] = bigrams {
+        let pattern = format!(".?{}.?", escape_regex(text));
+        return RegexQuery::from_pattern(&pattern, field)
+            .ok()
+            .map(|query| Box::new(query) as Box<dyn Query>);
+    }
+    let end = bigrams.len() - 1;
+    let patterns = bigrams
+        .iter()
+        .enumerate()
+        .map(|(index, (position, text))| {
+            let text = escape_regex(text);
+            let pattern = match index {
+                0 if open_start => format!(".?{text}"),
+                _ if index == end && open_end => format!("{text}.?"),
+                _ => text,
+            };
+            (position - first.0, pattern)
+        })
+        .collect();
+    Some(Box::new(RegexPhraseQuery::new_with_offset(field, patterns)))
+}
+
+/// `text` as a regular expression matching itself.
+fn escape_regex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Exact match on a normalized tag or category key.
 pub(crate) fn key_query(field: Field, name: &str) -> Box<dyn Query> {
     let term = Term::from_field_text(field, &normalize_key(name));
@@ -203,4 +683,74 @@ pub(crate) fn key_query(field: Field, name: &str) -> Box<dyn Query> {
 /// A query that selects without changing scores.
 pub(crate) fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn potential_forms_of_godan_verbs() {
+        for (verb, potential) in [
+            ("行く", Some("行ける")),
+            ("読む", Some("読める")),
+            ("帰る", Some("帰れる")),
+            ("話す", Some("話せる")),
+            ("待つ", Some("待てる")),
+            ("いく", None),
+            ("する", None),
+            ("勉強", None),
+        ] {
+            assert_eq!(potential_form(verb).as_deref(), potential, "{verb}");
+        }
+    }
+
+    #[test]
+    fn informative_words_leave_out_question_and_light_words() {
+        for (pos, text) in [("名詞", "勉強"), ("動詞", "移行"), ("未知語", "zabbix")] {
+            assert!(is_informative(pos, text), "{text}");
+        }
+        for (pos, text) in [
+            ("名詞", "何"),
+            ("名詞", "方法"),
+            ("名詞", "こと"),
+            ("動詞", "する"),
+            ("動詞", "ある"),
+            ("形容詞", "いい"),
+            ("副詞", "どう"),
+            ("副詞", "なぜ"),
+            ("連体詞", "どの"),
+            ("名詞", "ん"),
+        ] {
+            assert!(!is_informative(pos, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn questions_are_cut_into_informative_chunks() -> Result<()> {
+        let analyzer = Analyzer::new()?;
+        let (_schema, fields) = sagasu_indexer::schema::build();
+        let planner = Planner {
+            fields: &fields,
+            analyzer: &analyzer,
+        };
+        let chunks = |text: &str| -> Result<Vec<String>> {
+            Ok(planner
+                .chunks(text)?
+                .into_iter()
+                .map(|unit| unit.text)
+                .collect())
+        };
+        assert_eq!(
+            chunks("インフラ勉強会に参加するにはどうすればいいですか")?,
+            ["インフラ勉強会", "参加"]
+        );
+        assert_eq!(
+            chunks("どうやってMySQLを冗長化する方法")?,
+            ["MySQL", "冗長化"]
+        );
+        assert_eq!(chunks("なぜ")?, Vec::<String>::new());
+        assert_eq!(chunks("counter.example.jp")?, ["counter.example.jp"]);
+        Ok(())
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Every display string (titles, URLs, names, snippets, metadata) is
 //! HTML-escaped, so a page can insert it as markup and a post titled
-//! `<script>…</script>` stays inert. Snippets add `<mark>` around matches.
+//! `<script>…</script>` stays inert. Snippets and title highlights add
+//! `<mark>` around matches.
 //! Ids (`id`, `path`) are identifiers and come back as they are: URL-encode
 //! one to look a post up, and escape it to display it.
 
@@ -56,6 +57,9 @@ pub struct Hit {
     /// The post.
     #[serde(flatten)]
     pub post: PostSummary,
+    /// The title, HTML-escaped like `title`, with the query's matches in
+    /// `<mark>` (none for related posts).
+    pub title_highlight: String,
     /// The best passage, HTML-escaped, with matches in `<mark>`.
     pub snippet: String,
     /// Relevance score (0 when no query words were given).

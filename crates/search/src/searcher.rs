@@ -19,7 +19,7 @@ use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use crate::Result;
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
-use crate::plan::{Plan, Planner, key_query};
+use crate::plan::{Plan, Planner, is_informative, key_query};
 use crate::query;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
@@ -100,9 +100,10 @@ impl Searcher {
         &self.analyzer
     }
 
-    /// Runs a search. With [`MatchMode::All`] and several words, a search
-    /// that finds nothing is retried with [`MatchMode::Any`], and the
-    /// response says so (`relaxed`).
+    /// Runs a search. With [`MatchMode::All`], a search with several words
+    /// (or a question's several informative chunks) that finds nothing is
+    /// retried with [`MatchMode::Any`], and the response says so
+    /// (`relaxed`).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         request.validate()?;
@@ -115,13 +116,16 @@ impl Searcher {
         let plan = planner.plan(&parsed, request, request.match_mode)?;
         let mut page = self.run(&searcher, &plan, request)?;
         let mut relaxed = false;
-        if page.total == 0 && request.match_mode == MatchMode::All && plan.text_clauses > 1 {
+        if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
             let any = planner.plan(&parsed, request, MatchMode::Any)?;
-            page = self.run(&searcher, &any, request)?;
-            relaxed = true;
+            if any.relaxes() {
+                page = self.run(&searcher, &any, request)?;
+                relaxed = true;
+            }
         }
 
-        let highlighter = Highlighter::new(&self.analyzer, parsed.positive_texts());
+        let informative = relaxed || request.match_mode == MatchMode::Any;
+        let highlighter = Highlighter::new(&self.analyzer, parsed.positive_texts(), informative);
         let mut hits = Vec::with_capacity(page.hits.len());
         for (score, address) in page.hits {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -369,9 +373,11 @@ impl Searcher {
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, highlighter: &Highlighter) -> Hit {
+        let title = first_text(doc, self.store.fields.title).unwrap_or_default();
         let body = first_text(doc, self.store.fields.body).unwrap_or_default();
         Hit {
             post: self.summary(doc),
+            title_highlight: highlighter.whole(&self.analyzer, title),
             snippet: highlighter.snippet(&self.analyzer, body),
             score,
         }
@@ -410,10 +416,12 @@ struct Page {
     facets: RawFacets,
 }
 
-/// Words that say what a post is about: nouns and unknown words (names),
-/// not single kana or numbers.
+/// Words that say what a post is about: the informative words a question
+/// searches for ([`is_informative`]), of them the nouns and unknown words
+/// (names), and not numbers or single kana or Latin letters.
 fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
-    matches!(term.part_of_speech, "名詞" | "未知語")
+    is_informative(term.part_of_speech, &term.text)
+        && matches!(term.part_of_speech, "名詞" | "未知語")
         && !term.text.chars().all(|c| c.is_ascii_digit())
         && (term.text.chars().count() > 1
             || term
@@ -460,6 +468,7 @@ mod tests {
     use sagasu_indexer::IndexOptions;
 
     use super::*;
+    use crate::plan::WORD_TIER;
 
     type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -660,6 +669,261 @@ mod tests {
         assert_eq!(ids.first(), Some(&"2009-08-01-b.md"));
         assert!(!ids.contains(&"2009-07-11-a.md"));
         assert!(searcher.related("nothing.md", 5)?.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_substring_match_never_outranks_a_word_match() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let many = "東京都の税金。".repeat(30);
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                ("2010-01-01-kyoto.md", "title: 旅行", "京都に行った。"),
+                (
+                    "2012-01-01-tokyo.md",
+                    "title: 東京都の東京都の税金",
+                    many.as_str(),
+                ),
+                ("2011-01-01-both.md", "title: 税金", "京都の税金。"),
+            ],
+        )?;
+        // 東京都 contains 京都 (found), but only as a substring: below both
+        // posts with the word, however often and wherever it occurs.
+        let response = searcher.search(&SearchRequest::new("京都"))?;
+        assert_eq!(
+            ids(&response),
+            [
+                "2011-01-01-both.md",
+                "2010-01-01-kyoto.md",
+                "2012-01-01-tokyo.md"
+            ]
+        );
+        let word = response.hits[1].score;
+        let substring = response.hits[2].score;
+        assert!(
+            word >= WORD_TIER && substring < WORD_TIER,
+            "{word} {substring}"
+        );
+        // With two words, more of them as words ranks first.
+        let response = searcher.search(&SearchRequest::new("京都 税金"))?;
+        assert_eq!(
+            ids(&response),
+            ["2011-01-01-both.md", "2012-01-01-tokyo.md"]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn one_character_queries_find_every_post_with_the_character() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                ("2010-01-01-a.md", "title: 子猫", "子猫を拾った。"),
+                ("2011-01-01-b.md", "title: 猫", "猫"),
+                ("2012-01-01-c.md", "title: 犬派", "うちは犬派の家族だ。"),
+                ("2013-01-01-d.md", "title: 寿司", "今日は🍣を食べた🍺"),
+                (
+                    "2014-01-01-e.md",
+                    "title: 評価",
+                    "★★★☆☆くらい。Y!砲を受けた",
+                ),
+                (
+                    "2015-01-01-f.md",
+                    "title: 砲台",
+                    "砲台の跡を見た。Y!という字",
+                ),
+            ],
+        )?;
+        for (query, expected) in [
+            ("猫", vec!["2011-01-01-b.md", "2010-01-01-a.md"]),
+            ("族", vec!["2012-01-01-c.md"]),
+            ("🍣", vec!["2013-01-01-d.md"]),
+            ("🍺", vec!["2013-01-01-d.md"]),
+            ("★", vec!["2014-01-01-e.md"]),
+            ("Y!砲", vec!["2014-01-01-e.md"]),
+            ("ぬ", vec![]),
+        ] {
+            let response = searcher.search(&SearchRequest::new(query))?;
+            let mut found = ids(&response);
+            found.sort_unstable();
+            let mut expected = expected;
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{query}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_tag_or_category_named_in_the_query_boosts_its_posts() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-tagged.md",
+                    "title: 監視の設定\ntags: [Zabbix]",
+                    "設定を見直した。",
+                ),
+                (
+                    "2012-01-01-mention.md",
+                    "title: Zabbix と Zabbix\ntags: [other]",
+                    "Zabbix の話。Zabbix を入れた。",
+                ),
+                ("2011-01-01-none.md", "title: 無関係", "関係ない話。"),
+            ],
+        )?;
+        let response = searcher.search(&SearchRequest::new("ｚａｂｂｉｘ"))?;
+        assert_eq!(
+            ids(&response),
+            ["2010-01-01-tagged.md", "2012-01-01-mention.md"]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn words_near_each_other_rank_above_scattered_ones() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let filler = "今日は天気の話をします。".repeat(10);
+        // The near post is the longer one: BM25 alone would put it second.
+        let near = format!("{filler}インフラの勉強会に行った。{filler}");
+        let scattered = format!("インフラの話。{filler}勉強会の話。");
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                ("2010-01-01-near.md", "title: 記録", near.as_str()),
+                ("2012-01-01-far.md", "title: 記録", scattered.as_str()),
+            ],
+        )?;
+        let response = searcher.search(&SearchRequest::new("インフラ 勉強会"))?;
+        assert_eq!(ids(&response), ["2010-01-01-near.md", "2012-01-01-far.md"]);
+        Ok(())
+    }
+
+    #[test]
+    fn questions_rank_by_their_informative_words() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-answer.md",
+                    "title: ディスク監視",
+                    "Zabbix でディスクの空きを監視する設定を書いた。",
+                ),
+                ("2011-01-01-zabbix.md", "title: 導入", "Zabbix を入れた。"),
+                (
+                    "2012-01-01-chatter.md",
+                    "title: 雑記",
+                    "どうやってやるのか、何をする方法なのか、いいのかどうか分からない。",
+                ),
+            ],
+        )?;
+        let question = "Zabbixでディスクを監視するにはどうすればいいですか？";
+        let response = searcher.search(&SearchRequest::new(question))?;
+        assert!(response.relaxed);
+        assert_eq!(
+            ids(&response),
+            ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]
+        );
+        let mut request = SearchRequest::new("どうやって Zabbix で 監視 する 方法");
+        request.match_mode = MatchMode::Any;
+        let response = searcher.search(&request)?;
+        assert_eq!(
+            ids(&response),
+            ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]
+        );
+        // Only what was searched is highlighted.
+        let snippet = &response.hits[0].snippet;
+        assert_eq!(
+            snippet,
+            "<mark>Zabbix</mark> でディスクの空きを<mark>監視</mark>する設定を書いた。"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn titles_come_highlighted() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[(
+                "2010-01-01-a.md",
+                "title: \"<b>インフラ</b>勉強会に行った\"",
+                "インフラの話。",
+            )],
+        )?;
+        let response = searcher.search(&SearchRequest::new("ｲﾝﾌﾗ 行く"))?;
+        let hit = &response.hits[0];
+        assert_eq!(hit.post.title, "&lt;b&gt;インフラ&lt;/b&gt;勉強会に行った");
+        assert_eq!(
+            hit.title_highlight,
+            "&lt;b&gt;<mark>インフラ</mark>&lt;/b&gt;勉強会に<mark>行っ</mark>た"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn related_posts_share_informative_words_tags_and_categories() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-target.md",
+                    "title: レプリケーションの遅延\ntags: [MySQL]\ncategories: [Tech]",
+                    "スレーブのレプリケーション遅延を監視する。どうすればいいのかという方法のこと。",
+                ),
+                (
+                    "2011-01-01-words.md",
+                    "title: スレーブを増やす\ncategories: [Life]",
+                    "レプリケーションのスレーブを増やした。遅延は小さい。",
+                ),
+                (
+                    "2012-01-01-tag.md",
+                    "title: バックアップ\ntags: [mysql]\ncategories: [Life]",
+                    "ダンプを取る。",
+                ),
+                (
+                    "2013-01-01-category.md",
+                    "title: 料理\ncategories: [tech]",
+                    "カレーを作る。",
+                ),
+                (
+                    "2014-01-01-stopwords.md",
+                    "title: 雑記\ncategories: [Life]",
+                    "どうすればいいのかという方法のこと。",
+                ),
+                (
+                    "2015-01-01-other.md",
+                    "title: 散歩\ncategories: [Life]",
+                    "川沿いを歩いた。",
+                ),
+            ],
+        )?;
+        let related = searcher
+            .related("2010-01-01-target.md", 10)?
+            .ok_or("post not found")?;
+        let found: Vec<&str> = related
+            .hits
+            .iter()
+            .map(|hit| hit.post.id.as_str())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "2011-01-01-words.md",
+                "2012-01-01-tag.md",
+                "2013-01-01-category.md"
+            ]
+        );
+        assert!(
+            related
+                .hits
+                .iter()
+                .all(|hit| hit.title_highlight == hit.post.title)
+        );
         Ok(())
     }
 }

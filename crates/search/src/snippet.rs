@@ -1,18 +1,23 @@
 //! Snippets: the passage of a post that best shows why it matched.
 //!
 //! Matches are found in the normalized text (so `ＡＷＳ` in a post is
-//! highlighted for the query `aws`) and, when none of the query's words
-//! occurs literally, by the post's morphological terms (so `行きました` is
-//! highlighted for `行った`). The passage is made of whole sentences (ending
+//! highlighted for the query `aws`, and `ハートビー` inside `ハートビーツ`)
+//! and, for query words that do not occur literally, by the post's
+//! morphological terms (so `行きました` is highlighted for `行った`). The passage is made of whole sentences (ending
 //! at `。！？!?` or a line break), about [`SNIPPET_CHARS`] characters,
 //! choosing the one with the most distinct matches; a sentence longer than
-//! that is cut around its first match, at character boundaries. The text is
-//! HTML-escaped and every match is wrapped in `<mark>`, whole.
+//! that is cut around its first match, never inside a character (nor
+//! between an emoji and its modifiers). The text is HTML-escaped and every
+//! match is wrapped in `<mark>`, whole: a match that does not fit the
+//! passage whole is not marked. Titles are marked the same way, whole
+//! ([`Highlighter::whole`]).
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use sagasu_analyzer::{Analyzer, Normalized};
+
+use crate::plan::{is_informative, potential_form};
 
 /// Target snippet length, in characters.
 pub const SNIPPET_CHARS: usize = 120;
@@ -20,58 +25,123 @@ pub const SNIPPET_CHARS: usize = 120;
 /// What to highlight.
 #[derive(Debug, Default)]
 pub(crate) struct Highlighter {
-    /// Normalized strings to find literally.
-    needles: Vec<String>,
-    /// Morphological query terms (base forms included).
+    /// The query's pieces, longest needle first.
+    pieces: Vec<Piece>,
+}
+
+/// One space-separated piece of a query word or phrase.
+#[derive(Debug)]
+struct Piece {
+    /// Its normalized text, to find literally.
+    needle: String,
+    /// Its morphological terms (base forms included), to find the piece
+    /// conjugated when it does not occur literally.
     terms: HashSet<String>,
 }
 
 impl Highlighter {
     /// Highlights the words of `texts` (query words and phrases), analysed
-    /// with `analyzer`.
-    pub(crate) fn new<'a>(analyzer: &Analyzer, texts: impl Iterator<Item = &'a str>) -> Self {
+    /// with `analyzer`. With `informative`, as for `match=any`, only what the
+    /// search looked for is highlighted: pieces with no informative word
+    /// (`から`, `どう`) are left out, and of the others only the informative
+    /// words are looked for when the piece does not occur as written.
+    pub(crate) fn new<'a>(
+        analyzer: &Analyzer,
+        texts: impl Iterator<Item = &'a str>,
+        informative: bool,
+    ) -> Self {
         let mut highlighter = Self::default();
         for text in texts {
             for piece in Normalized::new(text).as_str().split_whitespace() {
-                if !highlighter.needles.iter().any(|n| n == piece) {
-                    highlighter.needles.push(piece.to_owned());
+                if highlighter.pieces.iter().any(|p| p.needle == piece) {
+                    continue;
                 }
-            }
-            if let Ok(analysis) = analyzer.analyze(text) {
-                highlighter
-                    .terms
-                    .extend(analysis.terms.into_iter().map(|term| term.text));
+                let terms: Vec<sagasu_analyzer::Term> = analyzer
+                    .analyze(piece)
+                    .map(|analysis| analysis.terms)
+                    .unwrap_or_default();
+                let useful: HashSet<String> = terms
+                    .iter()
+                    .filter(|term| is_informative(term.part_of_speech, &term.text))
+                    .map(|term| term.text.clone())
+                    .collect();
+                if informative && useful.is_empty() {
+                    continue;
+                }
+                // `行く` also finds `行けた` (see the planner): mark it too.
+                let potentials: Vec<String> = terms
+                    .iter()
+                    .filter(|term| term.part_of_speech == "動詞")
+                    .filter_map(|term| potential_form(&term.text))
+                    .collect();
+                let mut terms: HashSet<String> = if informative {
+                    useful
+                } else {
+                    terms.into_iter().map(|term| term.text).collect()
+                };
+                terms.extend(potentials);
+                highlighter.pieces.push(Piece {
+                    needle: piece.to_owned(),
+                    terms,
+                });
             }
         }
         // Longest first, so a longer needle wins an overlap.
         highlighter
-            .needles
-            .sort_by_key(|needle| std::cmp::Reverse(needle.len()));
+            .pieces
+            .sort_by_key(|piece| std::cmp::Reverse(piece.needle.len()));
         highlighter
     }
 
     /// The snippet of `text`: escaped HTML with `<mark>`ed matches.
     pub(crate) fn snippet(&self, analyzer: &Analyzer, text: &str) -> String {
-        let mut matches = self.literal_matches(text);
-        if matches.is_empty() && !self.terms.is_empty() {
-            matches = self.term_matches(analyzer, text);
-        }
+        let matches = self.matches(analyzer, text);
         let window = best_window(text, &matches);
         render(text, window, &matches)
+    }
+
+    /// All of `text` (a title), escaped, with `<mark>`ed matches.
+    pub(crate) fn whole(&self, analyzer: &Analyzer, text: &str) -> String {
+        let matches = self.matches(analyzer, text);
+        render(text, 0..text.len(), &matches)
+    }
+
+    /// Every match in `text`, sorted and non-overlapping, each tagged with
+    /// its piece: the literal occurrences, and for pieces that do not occur
+    /// literally, their terms in the text's analysis.
+    fn matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
+        let mut found = self.literal_matches(text);
+        let missing: Vec<usize> = (0..self.pieces.len())
+            .filter(|index| !found.iter().any(|(_, piece)| piece == index))
+            .filter(|index| !self.pieces[*index].terms.is_empty())
+            .collect();
+        if !missing.is_empty() {
+            for (range, piece) in self.term_matches(analyzer, text, &missing) {
+                if found
+                    .iter()
+                    .all(|(r, _)| r.end <= range.start || range.end <= r.start)
+                {
+                    found.push((range, piece));
+                }
+            }
+            found.sort_by_key(|(range, _)| range.start);
+        }
+        found
     }
 
     /// Where the needles occur, in original byte offsets, sorted and
     /// non-overlapping, each tagged with the needle's index.
     fn literal_matches(&self, text: &str) -> Vec<(Range<usize>, usize)> {
-        if self.needles.is_empty() {
+        if self.pieces.is_empty() {
             return Vec::new();
         }
         let normalized = Normalized::new(text);
         let haystack = normalized.as_str();
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        for (index, needle) in self.needles.iter().enumerate() {
+        for (index, piece) in self.pieces.iter().enumerate() {
+            let needle = piece.needle.as_str();
             let ascii_word = needle.bytes().all(|b| b.is_ascii_alphanumeric());
-            for (start, _) in haystack.match_indices(needle.as_str()) {
+            for (start, _) in haystack.match_indices(needle) {
                 let end = start + needle.len();
                 if ascii_word && !at_word_boundary(haystack, start, end) {
                     continue;
@@ -89,12 +159,20 @@ impl Highlighter {
         found
     }
 
-    /// Where the post's terms equal a query term (for conjugated forms).
-    /// Only sentences holding a term's first character can match (a
-    /// conjugation keeps the stem), so only those are analysed.
-    fn term_matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
-        let terms: Vec<&String> = self.terms.iter().collect();
-        let firsts: Vec<char> = terms.iter().filter_map(|t| t.chars().next()).collect();
+    /// Where the post's terms equal a term of the pieces `pieces` (for
+    /// conjugated forms). Only sentences holding a term's first character
+    /// can match (a conjugation keeps the stem), so only those are analysed.
+    fn term_matches(
+        &self,
+        analyzer: &Analyzer,
+        text: &str,
+        pieces: &[usize],
+    ) -> Vec<(Range<usize>, usize)> {
+        let terms: Vec<(&String, usize)> = pieces
+            .iter()
+            .flat_map(|&index| self.pieces[index].terms.iter().map(move |t| (t, index)))
+            .collect();
+        let firsts: Vec<char> = terms.iter().filter_map(|(t, _)| t.chars().next()).collect();
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
         for sentence in sentences(text) {
             let piece = &text[sentence.clone()];
@@ -105,12 +183,12 @@ impl Highlighter {
                 continue;
             };
             for term in &analysis.terms {
-                let Some(index) = terms.iter().position(|t| **t == term.text) else {
+                let Some((_, index)) = terms.iter().find(|(t, _)| **t == term.text) else {
                     continue;
                 };
                 let range = sentence.start + term.offset_from..sentence.start + term.offset_to;
                 if found.last().is_none_or(|(last, _)| last.end <= range.start) {
-                    found.push((range, index));
+                    found.push((range, *index));
                 }
             }
         }
@@ -204,16 +282,44 @@ fn clip(text: &str, window: Range<usize>, matches: &[(Range<usize>, usize)]) -> 
         .len()
         .checked_sub(SNIPPET_CHARS / 3)
         .map_or(window.start, |i| lead[i]);
+    let start = whole_character(text, start);
     let end = text[start..window.end]
         .char_indices()
         .nth(SNIPPET_CHARS)
         .map_or(window.end, |(i, _)| start + i);
+    let end = whole_character(text, end);
     // Never cut a match in two: extend to its end.
     let end = matches
         .iter()
         .find(|(range, _)| range.start < end && end < range.end)
         .map_or(end, |(range, _)| range.end);
     start..end
+}
+
+/// `at`, moved forward past anything that continues the character before
+/// it, so that a cut never splits what a reader sees as one character: an
+/// emoji and its skin tone, variation selector or keycap, the parts of a
+/// ZWJ sequence (👨‍👩‍👧), a kana and a combining sound mark.
+fn whole_character(text: &str, mut at: usize) -> usize {
+    while let Some(c) = text[at..].chars().next() {
+        let after_joiner = text[..at].ends_with('\u{200D}');
+        if !(after_joiner || continues_character(c)) {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
+fn continues_character(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{200D}'
+        | '\u{20E3}'
+        | '\u{3099}'..='\u{309A}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{1F3FB}'..='\u{1F3FF}'
+        | '\u{E0020}'..='\u{E007F}')
 }
 
 fn char_count(text: &str) -> usize {
@@ -290,7 +396,30 @@ mod tests {
 
     fn snippet(query: &[&str], text: &str) -> String {
         let analyzer = analyzer();
-        Highlighter::new(&analyzer, query.iter().copied()).snippet(&analyzer, text)
+        Highlighter::new(&analyzer, query.iter().copied(), false).snippet(&analyzer, text)
+    }
+
+    /// Checks that `<mark>` and `</mark>` alternate, starting with `<mark>`,
+    /// and that no mark is empty.
+    fn assert_marks_balanced(html: &str) {
+        let mut open = false;
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at..];
+            if let Some(after) = rest.strip_prefix("<mark>") {
+                assert!(!open, "nested <mark> in {html}");
+                assert!(!after.starts_with("</mark>"), "empty <mark> in {html}");
+                open = true;
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("</mark>") {
+                assert!(open, "stray </mark> in {html}");
+                open = false;
+                rest = after;
+            } else {
+                panic!("unescaped < in {html}");
+            }
+        }
+        assert!(!open, "unclosed <mark> in {html}");
     }
 
     #[test]
@@ -318,6 +447,8 @@ mod tests {
     fn highlights_conjugated_forms_through_the_analyzer() {
         let got = snippet(&["行った"], "明日も会場へ行きます。");
         assert!(got.contains("<mark>行き</mark>"), "{got}");
+        let got = snippet(&["行く"], "今日は行けなかった。");
+        assert_eq!(got, "今日は<mark>行け</mark>なかった。");
     }
 
     #[test]
@@ -333,5 +464,101 @@ mod tests {
     fn without_matches_the_opening_is_shown() {
         let got = snippet(&["存在しない語"], "最初の文。次の文。");
         assert_eq!(got, "最初の文。次の文。");
+    }
+
+    #[test]
+    fn every_match_of_every_word_is_marked() {
+        let got = snippet(
+            &["監視", "行った"],
+            "監視の話。明日も会場へ行きます。監視サーバを監視する。",
+        );
+        assert_eq!(
+            got,
+            "<mark>監視</mark>の話。明日も会場へ<mark>行き</mark>ます。<mark>監視</mark>サーバを<mark>監視</mark>する。"
+        );
+    }
+
+    #[test]
+    fn passages_end_at_sentence_marks_and_line_breaks() {
+        let text = format!(
+            "{}！\nサーバーが落ちた？\n{}。",
+            "あ".repeat(200),
+            "い".repeat(200)
+        );
+        assert_eq!(
+            snippet(&["サーバー"], &text),
+            "<mark>サーバー</mark>が落ちた？"
+        );
+    }
+
+    #[test]
+    fn cuts_never_split_a_character_or_a_mark() {
+        // Astral characters (surrogate pairs in UTF-16), an emoji with a
+        // skin tone, a ZWJ sequence, a variation selector and a combining
+        // sound mark around the cut points, at every offset.
+        let pieces = ["👍🏽", "👨‍👩‍👧", "☕️", "𠮷", "か\u{3099}"];
+        for shift in 0..12 {
+            let mut text = "あ".repeat(shift);
+            for i in 0..80 {
+                text.push_str(pieces[i % pieces.len()]);
+            }
+            text.push_str("サーバー𠮷野家");
+            for i in 0..80 {
+                text.push_str(pieces[(i + shift) % pieces.len()]);
+            }
+            let got = snippet(&["サーバー", "𠮷野家"], &text);
+            assert_marks_balanced(&got);
+            assert!(
+                got.contains("<mark>サーバー</mark><mark>𠮷野家</mark>"),
+                "{got}"
+            );
+            let inner = got.trim_start_matches('…').trim_end_matches('…');
+            let first = inner.chars().next().unwrap_or(' ');
+            let last = inner.chars().next_back().unwrap_or(' ');
+            assert!(
+                !continues_character(first),
+                "starts inside a character: {got}"
+            );
+            assert!(last != '\u{200D}', "ends inside a character: {got}");
+            // Every piece in the snippet is whole.
+            let mut rest = inner.replace("<mark>サーバー</mark><mark>𠮷野家</mark>", "");
+            for piece in pieces {
+                rest = rest.replace(piece, "");
+            }
+            assert!(rest.chars().all(|c| c == 'あ'), "{rest:?} left of {got}");
+        }
+    }
+
+    #[test]
+    fn marks_are_balanced_and_never_split_for_overlapping_words() {
+        let text = "インフラ勉強会とインフラエンジニア勉強会。<勉強>会&";
+        let got = snippet(&["インフラ勉強会", "勉強", "インフラ", "会&"], text);
+        assert_marks_balanced(&got);
+        assert_eq!(
+            got,
+            "<mark>インフラ勉強会</mark>と<mark>インフラ</mark>エンジニア<mark>勉強</mark>会。&lt;<mark>勉強</mark>&gt;<mark>会&amp;</mark>"
+        );
+    }
+
+    #[test]
+    fn titles_are_marked_whole() {
+        let analyzer = analyzer();
+        let highlighter = Highlighter::new(&analyzer, ["heartbeat", "drbd"].into_iter(), false);
+        assert_eq!(
+            highlighter.whole(&analyzer, "heartbeat & DRBD で <HA> クラスタ"),
+            "<mark>heartbeat</mark> &amp; <mark>DRBD</mark> で &lt;HA&gt; クラスタ"
+        );
+    }
+
+    #[test]
+    fn questions_highlight_only_their_informative_words() {
+        let analyzer = analyzer();
+        let query = ["Zabbix", "から", "移行した理由は"];
+        let text = "Zabbix から Prometheus に移行した。その理由から書く。";
+        let got = Highlighter::new(&analyzer, query.into_iter(), true).snippet(&analyzer, text);
+        assert_eq!(
+            got,
+            "<mark>Zabbix</mark> から Prometheus に<mark>移行</mark>した。その<mark>理由</mark>から書く。"
+        );
     }
 }

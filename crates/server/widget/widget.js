@@ -96,7 +96,7 @@
       const code = dec ? Number(dec) : parseInt(hex, 16);
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
     });
-  /** A snippet as text nodes and `<mark>` elements: the only markup the API sends is `<mark>`. */
+  /** A snippet or title highlight as text nodes and `<mark>` elements: the only markup the API sends is `<mark>`. */
   const highlight = (snippet) => {
     let marked = false;
     const nodes = [];
@@ -333,7 +333,7 @@
             open(index, false);
           },
         },
-        h("a", { href, tabindex: "-1", class: "title" }, decode(hit.title)),
+        h("a", { href, tabindex: "-1", class: "title" }, hit.title_highlight ? highlight(hit.title_highlight) : decode(hit.title)),
         h(
           "div",
           { class: "meta" },

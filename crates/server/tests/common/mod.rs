@@ -27,13 +27,13 @@ pub fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
     message.into().into()
 }
 
-/// The bundled sample archive (45 posts).
+/// The bundled sample archive (46 posts).
 pub fn sample_archive() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive")
 }
 
 /// Number of posts in the sample archive.
-pub const SAMPLE_POSTS: u64 = 45;
+pub const SAMPLE_POSTS: u64 = 46;
 
 /// Indexing settings for tests: few threads, since tests run in parallel.
 pub fn index_options() -> IndexOptions {
