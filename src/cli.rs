@@ -23,7 +23,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index.
     Search(SearchArgs),
-    /// Show how text is analysed into the terms of each field.
+    /// Show how text is analysed into the terms of each field (with the user
+    /// dictionary of sagasu.toml or --user-dictionary).
     Analyze(AnalyzeArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
@@ -43,6 +44,25 @@ pub struct IndexLocation {
     pub index: PathBuf,
 }
 
+/// `--synonyms`, overriding `synonyms` in sagasu.toml.
+#[derive(Debug, Args)]
+pub struct SynonymsArg {
+    /// Synonyms file: one group per line, comma-separated (`AWS, Amazon Web
+    /// Services`) [default: `synonyms` in sagasu.toml next to the index].
+    #[arg(long, value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
+}
+
+/// `--user-dictionary`, overriding `user_dictionary` in sagasu.toml.
+#[derive(Debug, Args)]
+pub struct UserDictionaryArg {
+    /// User dictionary CSV (`surface,part_of_speech,reading` per line); an
+    /// index must be searched with the one it was built with [default:
+    /// `user_dictionary` in sagasu.toml next to the index].
+    #[arg(long = "user-dictionary", value_name = "FILE")]
+    pub user_dictionary: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Directories of posts (`*.md`, `*.markdown`, `*.mdown`, `*.html` with YAML front matter).
@@ -56,6 +76,8 @@ pub struct IndexArgs {
     /// Threads for parsing and analysis [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -94,6 +116,10 @@ pub struct SearchArgs {
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub page: usize,
+    #[command(flatten)]
+    pub synonyms: SynonymsArg,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
     /// Print the result document as JSON (the HTTP API's format).
     #[arg(long)]
     pub json: bool,
@@ -104,6 +130,12 @@ pub struct AnalyzeArgs {
     /// Text to analyse.
     #[arg(required = true, value_name = "TEXT")]
     pub text: String,
+    // The index whose sagasu.toml (in the directory holding it) gives the
+    // user dictionary.
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
     /// Print the tokens as JSON.
     #[arg(long)]
     pub json: bool,
@@ -113,6 +145,8 @@ pub struct AnalyzeArgs {
 pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
     /// Print the statistics as JSON.
     #[arg(long)]
     pub json: bool,
@@ -154,4 +188,8 @@ pub struct ServeArgs {
     /// Threads for indexing --posts [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub synonyms: SynonymsArg,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
 }

@@ -6,16 +6,23 @@ use std::process::ExitCode;
 use anstream::println;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use sagasu_analyzer::Analyzer;
+use sagasu_analyzer::{Analyzer, UserDictionary};
 use sagasu_indexer::{IndexOptions, Progress};
-use sagasu_search::{DateBound, SearchRequest, Searcher};
+use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
 use sagasu_server::{AppState, ServerConfig, app};
 
 use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StatsArgs};
+use crate::config::Config;
 use crate::render;
 
-fn index_options(threads: Option<usize>) -> Result<IndexOptions> {
-    let mut options = IndexOptions::default();
+fn index_options(
+    threads: Option<usize>,
+    user_dictionary: Option<UserDictionary>,
+) -> Result<IndexOptions> {
+    let mut options = IndexOptions {
+        user_dictionary,
+        ..IndexOptions::default()
+    };
     if let Some(threads) = threads {
         anyhow::ensure!(threads > 0, "--threads must be at least 1");
         options.threads = threads;
@@ -24,7 +31,8 @@ fn index_options(threads: Option<usize>) -> Result<IndexOptions> {
 }
 
 pub fn index(args: IndexArgs) -> Result<ExitCode> {
-    let options = index_options(args.threads)?;
+    let config = Config::next_to(&args.location.index)?;
+    let options = index_options(args.threads, config.user_dictionary(&args.user_dictionary)?)?;
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template(
@@ -79,7 +87,12 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         };
         return Err(anyhow::Error::new(err).context(flag));
     }
-    let searcher = Searcher::open(&args.location.index)?;
+    let config = Config::next_to(&args.location.index)?;
+    let options = SearchOptions {
+        synonyms: config.synonyms(&args.synonyms)?,
+        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
+    };
+    let searcher = Searcher::open_with(&args.location.index, options)?;
     let response = searcher.search(&request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
@@ -90,11 +103,26 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
 }
 
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    let analyzer = Analyzer::new()?;
-    let analysis = analyzer.analyze(&args.text)?;
+    let config = Config::next_to(&args.location.index)?;
+    let user_dictionary = config.user_dictionary(&args.user_dictionary)?;
+    let analyzer = Analyzer::with_user_dictionary(user_dictionary.as_ref())?;
+    let analysis = analyzer.analyze_with_readings(&args.text)?;
+    let query_reading = sagasu_analyzer::query_reading(&args.text);
     if args.json {
         let bigrams: Vec<serde_json::Value> = analysis
             .bigrams
+            .iter()
+            .map(|token| {
+                serde_json::json!({
+                    "text": token.text,
+                    "position": token.position,
+                    "offset_from": token.offset_from,
+                    "offset_to": token.offset_to,
+                })
+            })
+            .collect();
+        let readings: Vec<serde_json::Value> = analysis
+            .readings
             .iter()
             .map(|token| {
                 serde_json::json!({
@@ -110,17 +138,25 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
             "text": args.text,
             "terms": analysis.terms,
             "bigrams": bigrams,
+            "readings": readings,
             "query_terms": query,
+            "query_reading": query_reading,
+            "user_dictionary": analyzer.user_dictionary(),
         });
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
-        render::analysis(&args.text, &analysis)?;
+        render::analysis(&args.text, &analysis, query_reading.as_deref())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let searcher = Searcher::open(&args.location.index)?;
+    let config = Config::next_to(&args.location.index)?;
+    let options = SearchOptions {
+        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
+        ..SearchOptions::default()
+    };
+    let searcher = Searcher::open_with(&args.location.index, options)?;
     let stats = searcher.stats()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
@@ -144,9 +180,15 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         args.max_concurrent != Some(0),
         "--max-concurrent must be at least 1"
     );
-    let options = index_options(args.threads)?;
     let index = args.location.index;
+    let settings = Config::next_to(&index)?;
+    let user_dictionary = settings.user_dictionary(&args.user_dictionary)?;
+    let options = index_options(args.threads, user_dictionary.clone())?;
     let mut config = ServerConfig::new(index.clone());
+    config.search = SearchOptions {
+        synonyms: settings.synonyms(&args.synonyms)?,
+        user_dictionary,
+    };
     config.cors_origins = args.cors_origins;
     if let Some(max_concurrent) = args.max_concurrent {
         config.max_concurrent = max_concurrent;

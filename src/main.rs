@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod config;
 mod render;
 
 use std::process::ExitCode;

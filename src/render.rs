@@ -133,7 +133,11 @@ fn terminal_snippet(snippet: &str) -> String {
     out
 }
 
-pub fn analysis(text: &str, analysis: &Analysis) -> std::io::Result<()> {
+pub fn analysis(
+    text: &str,
+    analysis: &Analysis,
+    query_reading: Option<&str>,
+) -> std::io::Result<()> {
     println!("{TITLE}terms{TITLE:#} (title_terms, body_terms, label_terms)");
     for term in &analysis.terms {
         println!(
@@ -154,8 +158,22 @@ pub fn analysis(text: &str, analysis: &Analysis) -> std::io::Result<()> {
         .map(|token| format!("{}@{}", token.text, token.position))
         .collect();
     println!("  {}", bigrams.join(" "));
+    println!("{TITLE}readings{TITLE:#} (title_readings, body_readings)");
+    let readings: Vec<String> = analysis
+        .readings
+        .iter()
+        .map(|token| format!("{}@{}", token.text, token.position))
+        .collect();
+    if readings.is_empty() {
+        println!("  {DIM}(none: only nouns read otherwise than written have one){DIM:#}");
+    } else {
+        println!("  {}", readings.join(" "));
+    }
     let query: Vec<&str> = analysis.query_terms().into_iter().map(|(_, t)| t).collect();
     println!("{TITLE}as a query{TITLE:#} searches: {}", query.join(" "));
+    if let Some(reading) = query_reading {
+        println!("  and the reading {reading}");
+    }
     std::io::stdout().flush()
 }
 

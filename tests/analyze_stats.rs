@@ -56,7 +56,15 @@ fn analyze_json_lists_terms_bigrams_and_query_terms() -> TestResult {
     let analysis = run_json(&mut cmd)?;
     assert_eq!(
         keys(&analysis),
-        owned(&["bigrams", "query_terms", "terms", "text"])
+        owned(&[
+            "bigrams",
+            "query_reading",
+            "query_terms",
+            "readings",
+            "terms",
+            "text",
+            "user_dictionary"
+        ])
     );
     assert_eq!(analysis["text"], "株式会社ハートビーツ");
     let terms: Vec<(String, String, u64)> = analysis["terms"]
@@ -150,8 +158,9 @@ fn stats_json_describes_the_sample_archive() -> TestResult {
     let built_with = &stats["built_with"];
     assert_eq!(
         keys(built_with),
-        owned(&["analyzer", "dictionary", "schema"])
+        owned(&["analyzer", "dictionary", "schema", "user_dictionary"])
     );
+    assert_eq!(built_with["user_dictionary"], Value::Null, "{built_with}");
     assert!(
         built_with["schema"].as_u64().is_some_and(|v| v >= 1),
         "{built_with}"

@@ -8,7 +8,14 @@
 //!   embedded IPADIC, with base forms, compound parts and katakana stemming
 //!   (see the `morph` module);
 //! - **bigrams** ([`Analysis::bigrams`]): character bigrams for substring
-//!   recall (see the `bigram` module).
+//!   recall (see the `bigram` module);
+//! - **readings** ([`Analysis::readings`], from
+//!   [`Analyzer::analyze_with_readings`]): the katakana readings of words and
+//!   runs of words, which hiragana queries ([`query_reading`]) search (see the
+//!   `reading` module).
+//!
+//! A [`UserDictionary`] adds a blogger's own words to IPADIC
+//! ([`Analyzer::with_user_dictionary`]).
 //!
 //! Bigrams use Tantivy's [`Token`] type; the indexer hands both streams to
 //! Tantivy as they are, without analysing again.
@@ -29,12 +36,16 @@
 mod bigram;
 mod morph;
 mod normalize;
+mod reading;
+mod userdic;
 
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
+pub use reading::{MAX_RUN_WORDS, query_reading};
 use serde::Serialize;
 pub use tantivy_tokenizer_api::Token;
+pub use userdic::UserDictionary;
 
 /// Version of the analysis rules. An index records it, and an index built
 /// with other rules is refused: its terms would not match the queries.
@@ -53,6 +64,15 @@ pub enum Error {
     /// Lindera failed to segment the text.
     #[error("morphological analysis failed")]
     Segmentation(#[from] lindera::error::LinderaError),
+    /// An entry of a user dictionary CSV is invalid.
+    #[error("line {line}: {message}")]
+    UserDictionaryEntry { line: u64, message: String },
+    /// A user dictionary CSV has no entries.
+    #[error("the user dictionary has no entries")]
+    EmptyUserDictionary,
+    /// Lindera could not compile a user dictionary.
+    #[error("cannot compile the user dictionary")]
+    UserDictionaryBuild(#[source] lindera::error::LinderaError),
 }
 
 /// What kind of term a [`Term`] is.
@@ -102,6 +122,10 @@ pub struct Analysis {
     pub terms: Vec<Term>,
     /// Character bigrams (and whole ASCII words), in position order.
     pub bigrams: Vec<Token>,
+    /// Katakana readings of the words, compound parts and runs of adjacent
+    /// words (a run at its first word's position); empty unless made by
+    /// [`Analyzer::analyze_with_readings`].
+    pub readings: Vec<Token>,
 }
 
 impl Analysis {
@@ -137,17 +161,20 @@ pub(crate) fn is_word_char(c: char) -> bool {
     }
 }
 
-/// The Japanese analyzer. Cheap to clone: the dictionary is shared.
+/// The Japanese analyzer. Cheap to clone: the dictionaries are shared.
 #[derive(Clone)]
 pub struct Analyzer {
     normal: Segmenter,
     decompose: Segmenter,
+    /// [`UserDictionary::id`] of the user dictionary, if there is one.
+    user_dictionary: Option<String>,
 }
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Analyzer")
             .field("dictionary", &DICTIONARY)
+            .field("user_dictionary", &self.user_dictionary)
             .field("version", &VERSION)
             .finish()
     }
@@ -156,23 +183,51 @@ impl std::fmt::Debug for Analyzer {
 impl Analyzer {
     /// Loads the embedded IPADIC dictionary and builds the analyzer.
     pub fn new() -> Result<Self, Error> {
+        Self::with_user_dictionary(None)
+    }
+
+    /// The analyzer with `user_dictionary`'s words added to IPADIC's (or
+    /// none, as [`Analyzer::new`]).
+    pub fn with_user_dictionary(user_dictionary: Option<&UserDictionary>) -> Result<Self, Error> {
         let dictionary = sagasu_ipadic::load()?;
+        let user = user_dictionary.map(|user| user.dictionary.clone());
         Ok(Self {
-            normal: Segmenter::new(Mode::Normal, dictionary.clone(), None),
+            normal: Segmenter::new(Mode::Normal, dictionary.clone(), user),
+            // IPADIC alone: it also splits user dictionary words into parts.
             decompose: Segmenter::new(Mode::Decompose(Penalty::default()), dictionary, None),
+            user_dictionary: user_dictionary.map(|user| user.id().to_owned()),
         })
+    }
+
+    /// The [`UserDictionary::id`] of the analyzer's user dictionary.
+    pub fn user_dictionary(&self) -> Option<&str> {
+        self.user_dictionary.as_deref()
     }
 
     /// Analyses `text` into morphological terms and bigrams.
     pub fn analyze(&self, text: &str) -> Result<Analysis, Error> {
+        self.run(text, false)
+    }
+
+    /// Analyses `text` into morphological terms, bigrams and readings (what
+    /// the title and body of a post are indexed with).
+    pub fn analyze_with_readings(&self, text: &str) -> Result<Analysis, Error> {
+        self.run(text, true)
+    }
+
+    fn run(&self, text: &str, with_readings: bool) -> Result<Analysis, Error> {
         let normalized = Normalized::new(text);
         let mut analysis = Analysis::default();
+        let mut readings =
+            with_readings.then(|| reading::Readings::new(&normalized, &mut analysis.readings));
         morph::terms(
             &self.normal,
             &self.decompose,
             &normalized,
             &mut analysis.terms,
+            readings.as_mut(),
         )?;
+        drop(readings);
         bigram::bigrams(&normalized, &mut analysis.bigrams);
         Ok(analysis)
     }
@@ -246,6 +301,84 @@ mod tests {
         assert_eq!(query(&analyzer, "BGP4")?, ["bgp4"]);
         assert!(indexed(&analyzer, "EC2とBGP4")?.contains(&"ec2".to_owned()));
         assert!(indexed(&analyzer, "BGP4")?.contains(&"bgp".to_owned()));
+        Ok(())
+    }
+
+    fn readings(analyzer: &Analyzer, text: &str) -> Result<Vec<String>, Error> {
+        Ok(analyzer
+            .analyze_with_readings(text)?
+            .readings
+            .into_iter()
+            .map(|t| t.text)
+            .collect())
+    }
+
+    #[test]
+    fn hiragana_queries_meet_the_readings_of_words_and_runs() -> Result<(), Error> {
+        let analyzer = Analyzer::new()?;
+        let cases = [
+            ("勉強会に行った", "べんきょうかい"),
+            ("株式会社ハートビーツ", "かいしゃ"),
+            ("インフラエンジニア勉強会", "えんじにあべんきょうかい"),
+            ("インフラエンジニア勉強会", "benkyoukai"),
+        ];
+        for (text, query) in cases {
+            let indexed = readings(&analyzer, text)?;
+            let reading = query_reading(query).unwrap_or_default();
+            assert!(
+                indexed.contains(&reading),
+                "{query}: {reading} in {indexed:?}"
+            );
+        }
+        // Readings that only spell the text in katakana are left out: the
+        // terms have them.
+        let indexed = readings(&analyzer, "新しいサーバーとりんご、インフラエンジニア")?;
+        assert!(indexed.is_empty(), "{indexed:?}");
+        // Not across a particle, and not part of a word.
+        let indexed = readings(&analyzer, "勉強の会")?;
+        assert!(
+            !indexed.contains(&"ベンキョウカイ".to_owned()),
+            "{indexed:?}"
+        );
+        let indexed = readings(&analyzer, "勉強会")?;
+        assert!(!indexed.contains(&"キョウカイ".to_owned()), "{indexed:?}");
+        // Plain analysis leaves readings out.
+        assert!(analyzer.analyze("勉強会")?.readings.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_user_dictionary_teaches_words_and_their_readings() -> Result<(), Error> {
+        let text = "ｓａｇａｓｕ勉強会の案内";
+        let plain = Analyzer::new()?;
+        assert_eq!(plain.user_dictionary(), None);
+        assert_ne!(query(&plain, text)?, ["sagasu勉強会", "案内"]);
+        let user = UserDictionary::from_csv(
+            "SAGASU勉強会,名詞,さがすべんきょうかい
+",
+        )?;
+        let analyzer = Analyzer::with_user_dictionary(Some(&user))?;
+        assert_eq!(analyzer.user_dictionary(), Some(user.id()));
+        assert_eq!(query(&analyzer, text)?, ["sagasu勉強会", "案内"]);
+        let terms = analyzer.analyze(text)?.terms;
+        assert_eq!(terms[0].part_of_speech, "名詞");
+        // The words IPADIC sees inside it are its parts, so they still find it.
+        assert!(
+            terms
+                .iter()
+                .any(|t| t.text == "勉強" && t.kind == TermKind::Part)
+        );
+        assert!(readings(&analyzer, text)?.contains(&"サガスベンキョウカイ".to_owned()));
+        // Analyzers with different user dictionaries share threads (and the
+        // feature cache) without mixing up their words.
+        let other = UserDictionary::from_csv(
+            "案内係,名詞,あんないがかり
+",
+        )?;
+        let other = Analyzer::with_user_dictionary(Some(&other))?;
+        assert_eq!(query(&other, "案内係")?, ["案内係"]);
+        assert!(readings(&other, "案内係")?.contains(&"アンナイガカリ".to_owned()));
+        assert!(readings(&analyzer, text)?.contains(&"サガスベンキョウカイ".to_owned()));
         Ok(())
     }
 

@@ -4,28 +4,36 @@
 //! - conjugating words also carry their base form at the same position
 //!   (`行っ` + `行く`), so any conjugation finds any other;
 //! - long compounds also carry their parts, found by re-segmenting the compound
-//!   in Lindera's decompose mode (`株式会社` + `株式`, `会社`), and adjacent
+//!   in Lindera's decompose mode (`株式会社` + `株式`, `会社`), and so do words
+//!   of the user dictionary, re-segmented with IPADIC alone; adjacent
 //!   ASCII pieces are joined (`BGP` `4` → `bgp4` + `bgp`, `4`); the parts take
 //!   consecutive positions starting at the compound's own;
 //! - katakana words of four or more characters lose one final long-vowel mark
 //!   (`サーバー` → `サーバ`);
 //! - particles, auxiliary verbs, symbols and fillers are not terms, but they
 //!   keep their positions, so phrases line up the same in posts and queries.
+//!
+//! When asked, the same pass collects the words' readings (see the
+//! `reading` module).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use lindera::segmenter::Segmenter;
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
+use crate::reading::Readings;
 use crate::{Error, Normalized, Term, TermKind};
 
 thread_local! {
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
-    /// What the dictionary says of each word seen: reading a token's details
-    /// means parsing its feature string, a fifth of the analysis time, and a
-    /// few thousand words make up most of any text.
+    /// What the system dictionary says of each word seen: reading a token's
+    /// details means parsing its feature string, a fifth of the analysis
+    /// time, and a few thousand words make up most of any text. (User
+    /// dictionary words are not cached: their ids are only unique within one
+    /// user dictionary, and analyzers with different ones share threads.)
     static FEATURES: RefCell<HashMap<u64, Features>> = RefCell::new(HashMap::new());
 }
 
@@ -37,7 +45,9 @@ const FEATURES_CAPACITY: usize = 200_000;
 struct Features {
     part_of_speech: &'static str,
     /// `None` when the dictionary has none (`*`).
-    base_form: Option<Box<str>>,
+    base_form: Option<Rc<str>>,
+    /// The reading in katakana; `None` when the dictionary has none.
+    reading: Option<Rc<str>>,
 }
 
 /// A cache key for a word: its id within its lexicon, and the lexicon.
@@ -48,6 +58,7 @@ fn word_key(id: WordId) -> u64 {
 /// Field indices in IPADIC's feature list.
 const POS: usize = 0;
 const BASE_FORM: usize = 6;
+const READING: usize = 7;
 
 /// One Lindera token, reduced to what the term builder needs.
 struct Piece<'a> {
@@ -55,15 +66,20 @@ struct Piece<'a> {
     start: usize,
     end: usize,
     part_of_speech: &'static str,
-    base_form: Option<String>,
+    base_form: Option<Rc<str>>,
+    reading: Option<Rc<str>>,
+    /// Whether the word comes from the user dictionary.
+    user: bool,
 }
 
-/// Appends the morphological terms of `normalized` to `out`.
+/// Appends the morphological terms of `normalized` to `out`, and their
+/// readings to `readings` when given.
 pub(crate) fn terms(
     normal: &Segmenter,
     decompose: &Segmenter,
     normalized: &Normalized,
     out: &mut Vec<Term>,
+    mut readings: Option<&mut Readings<'_>>,
 ) -> Result<(), Error> {
     let text = normalized.as_str();
     let pieces = segment(normal, text)?;
@@ -99,6 +115,15 @@ pub(crate) fn terms(
             part_of_speech,
         };
         out.push(make(surface, position, start, end, TermKind::Surface));
+        if let Some(readings) = readings.as_deref_mut() {
+            // A Latin word (`BGP4`) has no reading; it ends a run of words.
+            let word = if group.len() > 1 {
+                None
+            } else {
+                piece.reading.as_deref().map(|r| (r, part_of_speech))
+            };
+            readings.word(word, position, start, end);
+        }
         let width = if group.len() > 1 {
             for (i, part) in group.iter().enumerate() {
                 out.push(make(
@@ -114,7 +139,10 @@ pub(crate) fn terms(
             if let Some(base) = &piece.base_form {
                 out.push(make(base, position, start, end, TermKind::BaseForm));
             }
-            let parts = if is_compound_candidate(piece) {
+            // A user dictionary word is a compound of the words IPADIC
+            // sees in it (`decompose` has no user dictionary), so that they
+            // keep finding it.
+            let parts = if piece.user || is_compound_candidate(piece) {
                 segment(decompose, surface)?
             } else {
                 Vec::new()
@@ -123,6 +151,11 @@ pub(crate) fn terms(
                 for (i, part) in parts.iter().enumerate() {
                     let (from, to) = (start + part.start, start + part.end);
                     out.push(make(part.surface, position + i, from, to, TermKind::Part));
+                    if let (Some(readings), Some(reading)) =
+                        (readings.as_deref_mut(), part.reading.as_deref())
+                    {
+                        readings.part(reading, part.part_of_speech, position + i, from, to);
+                    }
                 }
                 parts.len()
             } else {
@@ -131,6 +164,9 @@ pub(crate) fn terms(
         };
         position += width;
         index = group_end;
+    }
+    if let Some(readings) = readings {
+        readings.end_run();
     }
     Ok(())
 }
@@ -146,8 +182,9 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                 .map(|mut token| {
                     let (start, end) = (token.byte_start, token.byte_end);
                     let surface = &text[start..end];
+                    let cacheable = token.word_id.is_system() || token.word_id.is_unknown();
                     let key = word_key(token.word_id);
-                    let found = match features.get(&key) {
+                    let found = match features.get(&key).filter(|_| cacheable) {
                         Some(found) => found.clone(),
                         None => {
                             let found = Features {
@@ -155,9 +192,13 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                                 base_form: token
                                     .get_detail(BASE_FORM)
                                     .filter(|base| *base != "*")
-                                    .map(Box::from),
+                                    .map(Rc::from),
+                                reading: token
+                                    .get_detail(READING)
+                                    .filter(|reading| !reading.is_empty() && *reading != "*")
+                                    .map(Rc::from),
                             };
-                            if features.len() < FEATURES_CAPACITY {
+                            if cacheable && features.len() < FEATURES_CAPACITY {
                                 features.insert(key, found.clone());
                             }
                             found
@@ -168,10 +209,13 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                         start,
                         end,
                         part_of_speech: found.part_of_speech,
-                        base_form: found
-                            .base_form
-                            .filter(|base| **base != *surface)
-                            .map(String::from),
+                        base_form: found.base_form.filter(|base| **base != *surface),
+                        // Words the dictionary gives no reading (unknown
+                        // katakana and hiragana words) are read as written.
+                        reading: found
+                            .reading
+                            .or_else(|| crate::reading::kana_reading(surface).map(Rc::from)),
+                        user: !cacheable,
                     }
                 })
                 .collect())
@@ -230,7 +274,7 @@ fn is_compound_candidate(piece: &Piece<'_>) -> bool {
 
 /// `サーバー` → `サーバ`: a katakana word of four or more characters loses one
 /// final long-vowel mark, so the two common spellings are one term.
-fn stem_katakana(text: &str) -> &str {
+pub(crate) fn stem_katakana(text: &str) -> &str {
     match text.strip_suffix('ー') {
         Some(stem)
             if text.chars().count() >= 4

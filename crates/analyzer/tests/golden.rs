@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
-use sagasu_analyzer::{Analyzer, Error};
+use sagasu_analyzer::{Analyzer, Error, UserDictionary};
 
-/// Renders the analysis as one line per term and one line of bigrams.
+/// Renders the analysis as one line per term, then one line each of query
+/// terms, bigrams and readings.
 fn render(analyzer: &Analyzer, text: &str) -> Result<String, Error> {
-    let analysis = analyzer.analyze(text)?;
+    let analysis = analyzer.analyze_with_readings(text)?;
     let mut out = format!("input: {text}\n");
     for term in &analysis.terms {
         let span = &text[term.offset_from..term.offset_to];
@@ -34,6 +35,12 @@ fn render(analyzer: &Analyzer, text: &str) -> Result<String, Error> {
         .map(|t| format!("{}@{}", t.text, t.position))
         .collect();
     let _ = writeln!(out, "bigrams: {}", bigrams.join(" "));
+    let readings: Vec<String> = analysis
+        .readings
+        .iter()
+        .map(|t| format!("{}@{}", t.text, t.position))
+        .collect();
+    let _ = writeln!(out, "readings: {}", readings.join(" "));
     Ok(out)
 }
 
@@ -57,4 +64,21 @@ golden! {
     long_compound: "情報処理技術者試験と自然言語処理",
     wave_dash: "10時〜12時、14時～16時",
     symbols_only: "「」、。！？",
+    readings_of_kana_and_kanji: "ひらがなとカタカナ、漢字の読み。ｲﾝﾌﾗ勉強会 サーバー管理",
+}
+
+/// A user dictionary in both of Lindera's forms, for the test below.
+const USER_DICTIONARY: &str = "\
+# simple: surface,part_of_speech,reading
+ハートビーツ勉強会,名詞,はーとびーつべんきょうかい
+# IPADIC's detailed form
+ｓａｇａｓｕ,1288,1288,-5000,名詞,固有名詞,一般,*,*,*,sagasu,サガス,サガス
+";
+
+#[test]
+fn user_dictionary() -> Result<(), Error> {
+    let user = UserDictionary::from_csv(USER_DICTIONARY)?;
+    let analyzer = Analyzer::with_user_dictionary(Some(&user))?;
+    insta::assert_snapshot!(render(&analyzer, "sagasuでハートビーツ勉強会の記事を探す")?);
+    Ok(())
 }

@@ -33,8 +33,12 @@ pub(crate) fn build(
         path: post.path.clone().into(),
         source,
     };
-    let title = analyzer.analyze(&post.title).map_err(analysis_error)?;
-    let body = analyzer.analyze(&post.body).map_err(analysis_error)?;
+    let title = analyzer
+        .analyze_with_readings(&post.title)
+        .map_err(analysis_error)?;
+    let body = analyzer
+        .analyze_with_readings(&post.body)
+        .map_err(analysis_error)?;
     // Tag and category names are searchable words too; a line break keeps
     // one name's words from forming a phrase with the next name's.
     let labels = post.tags.iter().chain(&post.categories).map(String::as_str);
@@ -49,6 +53,8 @@ pub(crate) fn build(
     doc.add_i64(fields.mtime, stamp.mtime);
     add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, &title);
     add_analysed(&mut doc, fields.body_terms, fields.body_bigrams, &body);
+    doc.add_text(fields.title_readings, encoded_tokens(&title.readings));
+    doc.add_text(fields.body_readings, encoded_tokens(&body.readings));
     doc.add_text(fields.label_terms, encoded_terms(&labels));
     doc.add_text(fields.title, &post.title);
     doc.add_text(fields.body, &post.body);
@@ -105,11 +111,15 @@ pub fn to_tantivy_date(date: NaiveDateTime) -> Option<DateTime> {
 /// tokenizer. The original text lives in the stored `title`/`body` fields.
 fn add_analysed(doc: &mut TantivyDocument, terms: Field, bigrams: Field, analysis: &Analysis) {
     doc.add_text(terms, encoded_terms(analysis));
-    let mut encoded = String::with_capacity(analysis.bigrams.len() * 10);
-    for bigram in &analysis.bigrams {
-        tokens::encode(&mut encoded, bigram.position, &bigram.text);
+    doc.add_text(bigrams, encoded_tokens(&analysis.bigrams));
+}
+
+fn encoded_tokens(list: &[sagasu_analyzer::Token]) -> String {
+    let mut encoded = String::with_capacity(list.len() * 10);
+    for token in list {
+        tokens::encode(&mut encoded, token.position, &token.text);
     }
-    doc.add_text(bigrams, encoded);
+    encoded
 }
 
 fn encoded_terms(analysis: &Analysis) -> String {

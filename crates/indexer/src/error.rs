@@ -77,6 +77,18 @@ pub enum Error {
         found: String,
         expected: String,
     },
+    /// The index was built with another user dictionary (or with one, or
+    /// without), so its terms differ from the ones queries produce.
+    #[error(
+        "the index at {path} was built with {found}, but this run has {expected}; \
+         use the one it was built with (sagasu.toml or --user-dictionary), or rebuild it: \
+         delete {path} and run `sagasu index` again"
+    )]
+    UserDictionaryMismatch {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
     /// The schema of an opened index is not sagasu's.
     #[error("the index schema is not the one this sagasu writes")]
     SchemaMismatch,

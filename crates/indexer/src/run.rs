@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use sagasu_analyzer::Analyzer;
+use sagasu_analyzer::{Analyzer, UserDictionary};
 use serde::Serialize;
 use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -32,6 +32,9 @@ pub struct IndexOptions {
     /// Memory Tantivy's writer may buffer per thread before flushing a
     /// segment, in bytes (at least 15 MB).
     pub memory_per_thread: usize,
+    /// Words to add to the dictionary. An index records the one it was
+    /// built with, and a run with another one is refused.
+    pub user_dictionary: Option<UserDictionary>,
 }
 
 impl Default for IndexOptions {
@@ -39,6 +42,7 @@ impl Default for IndexOptions {
         Self {
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             memory_per_thread: 128 << 20,
+            user_dictionary: None,
         }
     }
 }
@@ -118,11 +122,15 @@ pub fn index(
 ) -> Result<Report> {
     // Walk first: a mistyped directory must not leave an empty index behind.
     let (candidates, mut failed) = walk(roots)?;
-    let store = SagasuIndex::open_or_create(index_dir)?;
-    let analyzer = Analyzer::new().map_err(|source| Error::Analysis {
-        path: index_dir.to_path_buf(),
-        source,
-    })?;
+    let analyzer =
+        Analyzer::with_user_dictionary(options.user_dictionary.as_ref()).map_err(|source| {
+            Error::Analysis {
+                path: index_dir.to_path_buf(),
+                source,
+            }
+        })?;
+    let provenance = Provenance::of(&analyzer);
+    let store = SagasuIndex::open_or_create(index_dir, &provenance)?;
     progress(Progress::Found(candidates.len()));
 
     let tantivy_error = |source| Error::Tantivy {
@@ -182,7 +190,7 @@ pub fn index(
         progress(Progress::Committing);
         let mut writer = writer;
         let mut commit = writer.prepare_commit().map_err(tantivy_error)?;
-        commit.set_payload(&Provenance::current().to_payload());
+        commit.set_payload(&provenance.to_payload());
         commit.commit().map_err(tantivy_error)?;
         writer.wait_merging_threads().map_err(tantivy_error)?;
         report.committed = true;

@@ -9,6 +9,7 @@
 //! | `title_terms`, `body_terms` | terms + positions | | | morphological terms ([`sagasu_analyzer`]) |
 //! | `title_bigrams`, `body_bigrams` | terms + positions | | | character bigrams |
 //! | `label_terms` | terms + positions | | | morphological terms of the tag and category names |
+//! | `title_readings`, `body_readings` | terms + frequencies | | | katakana readings of words and runs of words, for hiragana queries |
 //! | `body` | | yes | | plain text of the body, for snippets |
 //! | `url`, `author` | | yes | | permalink and author |
 //! | `date` | yes | yes | yes | local date and time (wall clock, stored as UTC) |
@@ -30,7 +31,7 @@ use tantivy::schema::{
 use crate::{Error, Result};
 
 /// Version of the schema. Bump it whenever the fields or their options change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub use crate::tokens::TOKENIZER;
 
@@ -51,6 +52,8 @@ pub struct Fields {
     pub body_terms: Field,
     pub body_bigrams: Field,
     pub label_terms: Field,
+    pub title_readings: Field,
+    pub body_readings: Field,
     pub url: Field,
     pub author: Field,
     pub date: Field,
@@ -71,6 +74,12 @@ pub fn build() -> (Schema, Fields) {
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // A reading query is one term, never a phrase: no positions.
+    let readings = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let stored_text = TextOptions::default().set_stored();
     let fields = Fields {
         path: builder.add_text_field("path", STRING | STORED | FAST),
@@ -84,6 +93,8 @@ pub fn build() -> (Schema, Fields) {
         body_terms: builder.add_text_field("body_terms", analysed.clone()),
         body_bigrams: builder.add_text_field("body_bigrams", analysed.clone()),
         label_terms: builder.add_text_field("label_terms", analysed),
+        title_readings: builder.add_text_field("title_readings", readings.clone()),
+        body_readings: builder.add_text_field("body_readings", readings),
         url: builder.add_text_field("url", stored_text.clone()),
         author: builder.add_text_field("author", stored_text.clone()),
         date: builder.add_date_field(

@@ -1,13 +1,16 @@
 //! Opening and creating index directories, and the compatibility check.
 //!
 //! Every commit carries a payload recording the schema version, the analyzer
-//! version and the dictionary that built the index. Opening an index whose
-//! payload differs from this build's fails with [`Error::Incompatible`],
-//! whose message says how to rebuild: its terms would not match the terms
-//! queries produce, so searching it would silently miss posts.
+//! version, the dictionary and the user dictionary that built the index.
+//! Opening an index whose payload differs from the expected one (this
+//! build's, with the caller's user dictionary) fails with
+//! [`Error::Incompatible`] or [`Error::UserDictionaryMismatch`], whose
+//! messages say how to rebuild: its terms would not match the terms queries
+//! produce, so searching it would silently miss posts.
 
 use std::path::{Path, PathBuf};
 
+use sagasu_analyzer::Analyzer;
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 use tantivy::directory::MmapDirectory;
@@ -25,15 +28,20 @@ pub struct Provenance {
     pub analyzer: u32,
     /// [`sagasu_analyzer::DICTIONARY`] of the writer.
     pub dictionary: String,
+    /// [`sagasu_analyzer::UserDictionary::id`] of the writer's user
+    /// dictionary, if it had one.
+    #[serde(default)]
+    pub user_dictionary: Option<String>,
 }
 
 impl Provenance {
-    /// This build's provenance.
-    pub fn current() -> Self {
+    /// The provenance of an index written by this build with `analyzer`.
+    pub fn of(analyzer: &Analyzer) -> Self {
         Self {
             schema: SCHEMA_VERSION,
             analyzer: sagasu_analyzer::VERSION,
             dictionary: sagasu_analyzer::DICTIONARY.to_owned(),
+            user_dictionary: analyzer.user_dictionary().map(str::to_owned),
         }
     }
 
@@ -49,7 +57,11 @@ impl std::fmt::Display for Provenance {
             f,
             "schema v{}, analyzer v{}, dictionary {}",
             self.schema, self.analyzer, self.dictionary
-        )
+        )?;
+        match &self.user_dictionary {
+            Some(id) => write!(f, ", user dictionary {id}"),
+            None => f.write_str(", no user dictionary"),
+        }
     }
 }
 
@@ -65,8 +77,9 @@ pub struct SagasuIndex {
 }
 
 impl SagasuIndex {
-    /// Opens an existing index for reading.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens an existing index for reading; it must have been written with
+    /// the `expected` provenance ([`Provenance::of`] the reader's analyzer).
+    pub fn open(path: &Path, expected: &Provenance) -> Result<Self> {
         if !path.join("meta.json").is_file() {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
@@ -76,20 +89,21 @@ impl SagasuIndex {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::checked(index, path)
+        Self::checked(index, path, expected)
     }
 
     /// Opens the index at `path`, creating it (and the directory) when there
     /// is none yet. A non-empty directory that is not an index is refused, so
-    /// a mistyped `--index` cannot litter someone's files.
-    pub fn open_or_create(path: &Path) -> Result<Self> {
+    /// a mistyped `--index` cannot litter someone's files, and so is an index
+    /// written with another provenance than `expected`.
+    pub fn open_or_create(path: &Path, expected: &Provenance) -> Result<Self> {
         let io_error = |source| Error::IndexDir {
             path: path.to_path_buf(),
             source,
         };
         std::fs::create_dir_all(path).map_err(io_error)?;
         if path.join("meta.json").is_file() {
-            return Self::open(path);
+            return Self::open(path, expected);
         }
         let has_foreign_files = std::fs::read_dir(path)
             .map_err(io_error)?
@@ -131,11 +145,11 @@ impl SagasuIndex {
             .and_then(|payload| serde_json::from_str(payload).ok()))
     }
 
-    fn checked(index: Index, path: &Path) -> Result<Self> {
+    fn checked(index: Index, path: &Path, expected: &Provenance) -> Result<Self> {
         let incompatible = |found: String| Error::Incompatible {
             path: path.to_path_buf(),
             found,
-            expected: Provenance::current().to_string(),
+            expected: expected.to_string(),
         };
         let metas = index.load_metas().map_err(|source| Error::Tantivy {
             path: path.to_path_buf(),
@@ -148,7 +162,25 @@ impl SagasuIndex {
             None if metas.segments.is_empty() => {}
             None => return Err(incompatible("no sagasu provenance".to_owned())),
             Some(payload) => match serde_json::from_str::<Provenance>(payload) {
-                Ok(found) if found == Provenance::current() => {}
+                Ok(found) if found == *expected => {}
+                Ok(found)
+                    if Provenance {
+                        user_dictionary: expected.user_dictionary.clone(),
+                        ..found.clone()
+                    } == *expected =>
+                {
+                    let name = |id: Option<String>| {
+                        id.map_or_else(
+                            || "no user dictionary".to_owned(),
+                            |id| format!("user dictionary {id}"),
+                        )
+                    };
+                    return Err(Error::UserDictionaryMismatch {
+                        path: path.to_path_buf(),
+                        found: name(found.user_dictionary),
+                        expected: name(expected.user_dictionary.clone()),
+                    });
+                }
                 Ok(found) => return Err(incompatible(found.to_string())),
                 Err(_) => return Err(incompatible(format!("unknown provenance {payload:?}"))),
             },
@@ -178,7 +210,7 @@ mod tests {
     -> std::result::Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         std::fs::write(dir.path().join("notes.txt"), "mine")?;
-        let err = SagasuIndex::open_or_create(dir.path()).err();
+        let err = SagasuIndex::open_or_create(dir.path(), &current()?).err();
         assert!(matches!(err, Some(Error::NotAnIndex { .. })), "{err:?}");
         Ok(())
     }
@@ -186,8 +218,28 @@ mod tests {
     #[test]
     fn reports_a_missing_index() -> std::result::Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        let err = SagasuIndex::open(&dir.path().join("nothing")).err();
+        let err = SagasuIndex::open(&dir.path().join("nothing"), &current()?).err();
         assert!(matches!(err, Some(Error::NoIndex { .. })), "{err:?}");
+        Ok(())
+    }
+
+    /// This build's provenance without a user dictionary.
+    fn current() -> std::result::Result<Provenance, sagasu_analyzer::Error> {
+        Ok(Provenance::of(&Analyzer::new()?))
+    }
+
+    /// An empty index whose commit records `provenance`.
+    fn committed_by(
+        path: &Path,
+        provenance: &Provenance,
+    ) -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let created = SagasuIndex::open_or_create(path, provenance)?;
+        let mut writer = created
+            .index
+            .writer::<tantivy::TantivyDocument>(15_000_000)?;
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&provenance.to_payload());
+        commit.commit()?;
         Ok(())
     }
 
@@ -195,19 +247,31 @@ mod tests {
     fn refuses_an_index_from_other_analysis_rules()
     -> std::result::Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        let created = SagasuIndex::open_or_create(dir.path())?;
-        let mut writer = created
-            .index
-            .writer::<tantivy::TantivyDocument>(15_000_000)?;
-        let mut old = Provenance::current();
+        let mut old = current()?;
         old.analyzer += 100;
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&old.to_payload());
-        commit.commit()?;
-        drop(writer);
-        let err = SagasuIndex::open(dir.path()).err();
+        committed_by(dir.path(), &old)?;
+        let err = SagasuIndex::open(dir.path(), &current()?).err();
         let message = err.as_ref().map(ToString::to_string).unwrap_or_default();
         assert!(matches!(err, Some(Error::Incompatible { .. })), "{err:?}");
+        assert!(message.contains("sagasu index"), "{message}");
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_an_index_built_with_another_user_dictionary()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let user = sagasu_analyzer::UserDictionary::from_csv("sagasu,名詞,サガス\n")?;
+        let with_user = Provenance::of(&Analyzer::with_user_dictionary(Some(&user))?);
+        committed_by(dir.path(), &with_user)?;
+        assert!(SagasuIndex::open(dir.path(), &with_user).is_ok());
+        let err = SagasuIndex::open(dir.path(), &current()?).err();
+        let message = err.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(
+            matches!(err, Some(Error::UserDictionaryMismatch { .. })),
+            "{err:?}"
+        );
+        assert!(message.contains(user.id()), "{message}");
         assert!(message.contains("sagasu index"), "{message}");
         Ok(())
     }

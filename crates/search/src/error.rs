@@ -20,6 +20,9 @@ pub enum Error {
     /// The page size is out of range.
     #[error("invalid page size {0}: use 1 to {max}", max = crate::MAX_PER_PAGE)]
     InvalidPerPage(usize),
+    /// A line of a synonyms file is invalid.
+    #[error("line {line}: {message}")]
+    InvalidSynonyms { line: usize, message: String },
     /// The index could not be opened.
     #[error(transparent)]
     Index(#[from] sagasu_indexer::Error),
@@ -40,6 +43,7 @@ impl Error {
             Self::InvalidMatch(_) => "invalid_match",
             Self::InvalidPage => "invalid_page",
             Self::InvalidPerPage(_) => "invalid_per_page",
+            Self::InvalidSynonyms { .. } => "invalid_synonyms",
             Self::Index(_) => "index_unavailable",
             Self::Analysis(_) => "analysis_failed",
             Self::Tantivy(_) => "search_failed",

@@ -5,6 +5,8 @@
 //! language), tag, category and date filters, the sort order and the page;
 //! [`Searcher::search`] answers with a [`SearchResponse`]: the page of hits
 //! with highlighted snippets and facet counts over all matching posts.
+//! [`SearchOptions`] carry what applies to every search: [`Synonyms`] and
+//! the user dictionary the index was built with ([`Searcher::open_with`]).
 //!
 //! ```no_run
 //! use sagasu_search::{SearchRequest, Searcher};
@@ -24,21 +26,27 @@
 mod capped;
 mod error;
 mod facets;
+mod options;
 mod plan;
 pub mod query;
+mod readings;
 mod request;
 mod response;
 mod searcher;
 mod snippet;
+mod synonyms;
 
 pub use error::Error;
+pub use options::SearchOptions;
 pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
 pub use response::{
     Archive, FacetCount, Facets, Hit, MonthCount, Post, PostSummary, Related, SearchResponse,
     YearCount,
 };
+pub use sagasu_analyzer::UserDictionary;
 pub use searcher::{Searcher, Stats};
 pub use snippet::SNIPPET_CHARS;
+pub use synonyms::Synonyms;
 
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -372,6 +372,12 @@ impl Planner<'_> {
                 scored.push(query);
             }
             scored.extend(self.substring_query(unit));
+            // A word all in hiragana also finds words by their reading.
+            scored.extend(crate::readings::reading_query(
+                self.fields,
+                self.analyzer,
+                &unit.text,
+            ));
         }
         scored.extend(clause.names.iter().map(|name| name.box_clone()));
         if scored.is_empty() {

@@ -17,13 +17,13 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
 
-use crate::Result;
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
 use crate::plan::{Plan, Planner, is_informative, key_query};
 use crate::query;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
 use crate::snippet::{Highlighter, escape};
+use crate::{Result, SearchOptions, Synonyms};
 
 /// How many of a post's most distinctive words describe it for related
 /// posts.
@@ -35,6 +35,7 @@ pub struct Searcher {
     store: SagasuIndex,
     reader: IndexReader,
     analyzer: Analyzer,
+    synonyms: Synonyms,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -68,15 +69,22 @@ pub struct Stats {
 
 impl Searcher {
     /// Opens the index at `path` (which must have been written by this
-    /// version of sagasu).
+    /// version of sagasu, without a user dictionary), with no synonyms.
     pub fn open(path: &Path) -> Result<Self> {
-        let store = SagasuIndex::open(path)?;
+        Self::open_with(path, SearchOptions::default())
+    }
+
+    /// Opens the index at `path` with `options`. The index must have been
+    /// written by this version of sagasu with the options' user dictionary.
+    pub fn open_with(path: &Path, options: SearchOptions) -> Result<Self> {
+        let analyzer = Analyzer::with_user_dictionary(options.user_dictionary.as_ref())?;
+        let store = SagasuIndex::open(path, &Provenance::of(&analyzer))?;
         let reader = store.index.reader()?;
-        let analyzer = Analyzer::new()?;
         Ok(Self {
             store,
             reader,
             analyzer,
+            synonyms: options.synonyms,
         })
     }
 
@@ -107,7 +115,7 @@ impl Searcher {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         request.validate()?;
-        let parsed = query::parse(&request.query);
+        let parsed = self.synonyms.expand(query::parse(&request.query));
         let planner = Planner {
             fields: &self.store.fields,
             analyzer: &self.analyzer,

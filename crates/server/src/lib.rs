@@ -44,7 +44,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use sagasu_search::{SearchRequest, SearchResponse, Searcher};
+use sagasu_search::{SearchOptions, SearchRequest, SearchResponse, Searcher};
 use tokio::sync::Semaphore;
 
 use crate::cache::ResultCache;
@@ -72,6 +72,8 @@ pub struct ServerConfig {
     /// Search results kept for repeated identical requests, until the next
     /// index commit (0 disables the cache).
     pub cache_entries: usize,
+    /// Synonyms and the user dictionary the index was built with.
+    pub search: SearchOptions,
 }
 
 impl ServerConfig {
@@ -85,6 +87,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             cache_entries: 256,
+            search: SearchOptions::default(),
         }
     }
 }
@@ -128,7 +131,8 @@ impl AppState {
     /// ready, and it follows the index's new commits by itself.
     pub fn open_index(&self) -> Result<(), sagasu_search::Error> {
         if self.inner.searcher.get().is_none() {
-            let searcher = Searcher::open(&self.inner.config.index)?;
+            let config = &self.inner.config;
+            let searcher = Searcher::open_with(&config.index, config.search.clone())?;
             // A concurrent open may have won; either searcher is the same index.
             let _ = self.inner.searcher.set(Arc::new(searcher));
         }
