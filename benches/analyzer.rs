@@ -26,7 +26,9 @@ fn bodies(root: &Path) -> Vec<String> {
         .filter_map(|file| {
             let bytes = std::fs::read(&file).ok()?;
             let id = archive::relative_id(root, &file);
-            parse_post(Path::new(&id), &bytes).ok().map(|post| post.body)
+            parse_post(Path::new(&id), &bytes)
+                .ok()
+                .map(|post| post.body)
         })
         .collect()
 }
