@@ -9,13 +9,17 @@
 //! (see [`is_informative`]) split chunks and are not searched; at least one
 //! chunk must match.
 //!
-//! **Matching.** A unit matches a post in two ways:
+//! **Matching.** A unit matches a post in two ways, three for a reading:
 //! - as **words**: its morphological terms occur as a phrase in the title,
 //!   the body or the tag and category names (`*_terms` fields);
 //! - as a **substring**: its characters occur in sequence in the title or
 //!   body (`*_bigrams` fields). A character alone at either end of the unit
 //!   (`猫`, `Y!砲`) matches any bigram with it on that side, so a
-//!   one-character query finds every post that has the character.
+//!   one-character query finds every post that has the character;
+//! - by **reading**, for a unit all in hiragana or in romaji
+//!   (`べんきょうかい`, `benkyoukai`): a word or run of words of the title or
+//!   body reads like it (`*_readings` fields), or its katakana occurs as
+//!   words (see the `readings` module). It scores like a substring match.
 //!
 //! **Score.** `WORD_TIER` for each clause matched as words, plus the rest
 //! capped below one tier: BM25 of the words in the title (×3), tag and
