@@ -1,9 +1,11 @@
 //! The reading clause of a query word: a word typed all in hiragana
-//! (`べんきょうかい`), or in romaji (`benkyoukai`), also searches the
-//! readings of the posts' words and runs of words, so it finds `勉強会`, and
-//! its katakana as words, so it finds `インフラ` for `いんふら` (see
-//! [`sagasu_analyzer::query_reading`]; readings that only spell the text in
-//! katakana are not indexed).
+//! (`べんきょうかい`), or in romaji (`benkyoukai`), also searches
+//! - the readings of the posts' words and runs of words, so it finds
+//!   `勉強会` (see [`sagasu_analyzer::query_reading`]);
+//! - its katakana, as the katakana query would: as words, and, from three
+//!   characters on, as a substring, so `いんふら` finds `インフラ` wherever
+//!   `インフラ` does (readings that only spell the text in katakana are not
+//!   indexed, so this is how they are found).
 
 use sagasu_analyzer::{Analyzer, query_reading};
 use sagasu_indexer::schema::Fields;
@@ -15,6 +17,12 @@ use tantivy::schema::{Field, IndexRecordOption};
 /// in the same field, since words read alike can differ (`会` and `回`).
 const TITLE_READINGS_BOOST: f32 = 1.0;
 const BODY_READINGS_BOOST: f32 = 0.5;
+/// Weight of the katakana as a substring, below its match as words.
+const TITLE_SUBSTRING_BOOST: f32 = 0.5;
+const BODY_SUBSTRING_BOOST: f32 = 0.25;
+/// Shortest katakana searched as a substring: two kana (`カイ`) occur inside
+/// too many unrelated words.
+const SUBSTRING_MIN_CHARS: usize = 3;
 
 /// The query for the readings of `text`; `None` unless `text` is a reading
 /// (all hiragana, or romaji).
@@ -24,47 +32,61 @@ pub(crate) fn reading_query(
     text: &str,
 ) -> Option<Box<dyn Query>> {
     let reading = query_reading(text)?;
-    // The katakana as words; should it fail to analyse (it does not in
-    // practice), the readings are still searched.
-    let analysis = analyzer.analyze(&reading).ok();
-    let spelled = analysis
-        .as_ref()
-        .map(|a| a.query_terms())
-        .unwrap_or_default();
+    // Should the katakana fail to analyse (it does not in practice), the
+    // readings are still searched.
+    let analysis = analyzer.analyze(&reading).ok().unwrap_or_default();
+    let spelled = analysis.query_terms();
+    let bigrams: Vec<(usize, &str)> = if reading.chars().count() >= SUBSTRING_MIN_CHARS {
+        analysis
+            .bigrams
+            .iter()
+            .map(|token| (token.position, token.text.as_str()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (readings, terms, boost) in [
-        (
-            fields.title_readings,
-            fields.title_terms,
-            TITLE_READINGS_BOOST,
-        ),
-        (fields.body_readings, fields.body_terms, BODY_READINGS_BOOST),
-    ] {
-        let term = TermQuery::new(
-            Term::from_field_text(readings, &reading),
-            IndexRecordOption::WithFreqs,
-        );
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(term), boost)),
-        ));
-        if let Some(words) = words_query(terms, &spelled) {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(words, boost))));
+    let mut add = |query: Option<Box<dyn Query>>, boost: f32| {
+        if let Some(query) = query {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         }
-    }
+    };
+    let reading_term = |field: Field| -> Option<Box<dyn Query>> {
+        let term = Term::from_field_text(field, &reading);
+        Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+    };
+    add(reading_term(fields.title_readings), TITLE_READINGS_BOOST);
+    add(reading_term(fields.body_readings), BODY_READINGS_BOOST);
+    add(
+        sequence_query(fields.title_terms, &spelled),
+        TITLE_READINGS_BOOST,
+    );
+    add(
+        sequence_query(fields.body_terms, &spelled),
+        BODY_READINGS_BOOST,
+    );
+    add(
+        sequence_query(fields.title_bigrams, &bigrams),
+        TITLE_SUBSTRING_BOOST,
+    );
+    add(
+        sequence_query(fields.body_bigrams, &bigrams),
+        BODY_SUBSTRING_BOOST,
+    );
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// A term for one word, a phrase for several; `None` for none.
-fn words_query(field: Field, words: &[(usize, &str)]) -> Option<Box<dyn Query>> {
-    let first = words.first()?.0;
-    if let [(_, word)] = words {
-        let term = Term::from_field_text(field, word);
+/// A term for one token, a phrase (at the tokens' positions) for several;
+/// `None` for none.
+fn sequence_query(field: Field, tokens: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+    let first = tokens.first()?.0;
+    if let [(_, text)] = tokens {
+        let term = Term::from_field_text(field, text);
         return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
     }
-    let terms = words
+    let terms = tokens
         .iter()
-        .map(|(position, word)| (position - first, Term::from_field_text(field, word)))
+        .map(|(position, text)| (position - first, Term::from_field_text(field, text)))
         .collect();
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }

@@ -60,6 +60,32 @@ fn a_word_match_outranks_a_reading_match() -> TestResult {
 }
 
 #[test]
+fn hiragana_finds_katakana_as_the_katakana_query_does() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let index = index_posts(
+        dir.path(),
+        &[
+            ("2021-01-01-a.md", "資金", "クラウドファンディングで集めた。"),
+            ("2021-02-01-b.md", "移行", "クラウドに移した。"),
+            ("2021-03-01-c.md", "空", "スカイツリーに登った。"),
+        ],
+        None,
+    )?;
+    let searcher = Searcher::open(&index)?;
+    let mut katakana = ids(&searcher, "クラウド")?;
+    katakana.sort();
+    assert_eq!(katakana, ["2021-01-01-a.md", "2021-02-01-b.md"]);
+    for query in ["くらうど", "kuraudo"] {
+        let mut found = ids(&searcher, query)?;
+        found.sort();
+        assert_eq!(found, katakana, "{query}");
+    }
+    // Two kana are not searched inside words (`カイ` in `スカイツリー`).
+    assert_eq!(ids(&searcher, "かい")?, Vec::<String>::new());
+    Ok(())
+}
+
+#[test]
 fn synonyms_widen_queries_and_are_only_settings() -> TestResult {
     let dir = tempfile::tempdir()?;
     let index = index_posts(
