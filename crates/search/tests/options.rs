@@ -65,7 +65,11 @@ fn hiragana_finds_katakana_as_the_katakana_query_does() -> TestResult {
     let index = index_posts(
         dir.path(),
         &[
-            ("2021-01-01-a.md", "資金", "クラウドファンディングで集めた。"),
+            (
+                "2021-01-01-a.md",
+                "資金",
+                "クラウドファンディングで集めた。",
+            ),
             ("2021-02-01-b.md", "移行", "クラウドに移した。"),
             ("2021-03-01-c.md", "空", "スカイツリーに登った。"),
         ],
