@@ -162,14 +162,9 @@ impl UserDictionary {
         &self.id
     }
 
-    /// Number of entries.
-    pub fn len(&self) -> usize {
+    /// Number of entries (at least one: an empty dictionary is refused).
+    pub fn words(&self) -> usize {
         self.words
-    }
-
-    /// Whether there are no entries (never: an empty dictionary is refused).
-    pub fn is_empty(&self) -> bool {
-        self.words == 0
     }
 }
 
@@ -199,7 +194,7 @@ mod tests {
                    ＳＡＧＡＳＵ,名詞,サガス\n\
                    東京スカイツリー,1288,1288,-1000,名詞,固有名詞,一般,*,*,*,東京スカイツリー,トウキョウスカイツリー,トーキョースカイツリー\n";
         let dictionary = UserDictionary::from_csv(csv)?;
-        assert_eq!(dictionary.len(), 3);
+        assert_eq!(dictionary.words(), 3);
         assert!(dictionary.id().starts_with("xxh3:"));
         Ok(())
     }
