@@ -21,7 +21,7 @@
 //! Text fields are indexed from the analyzer's tokens, made before the
 //! document reaches Tantivy so that an analysis error is reported against its
 //! post; their tokenizer ([`TOKENIZER`]) only reads those tokens back (see
-//! [`crate::tokens`]).
+//! the indexer's `tokens` module).
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, JsonObjectOptions, STORED,

@@ -14,7 +14,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Name under which [`Decoder`] is registered on every sagasu index, and
+/// Name under which the token decoder is registered on every sagasu index, and
 /// which the analysed fields of the schema name as their tokenizer.
 pub const TOKENIZER: &str = "sagasu_tokens";
 
