@@ -3,7 +3,9 @@
 //! Matches are found in the normalized text (so `ＡＷＳ` in a post is
 //! highlighted for the query `aws`, and `ハートビー` inside `ハートビーツ`)
 //! and, for query words that do not occur literally, by the post's
-//! morphological terms (so `行きました` is highlighted for `行った`). The passage is made of whole sentences (ending
+//! morphological terms (so `行きました` is highlighted for `行った`) or, for
+//! hiragana and romaji words, by the readings of its words (so `勉強会` is
+//! highlighted for `べんきょうかい`). The passage is made of whole sentences (ending
 //! at `。！？!?` or a line break), about [`SNIPPET_CHARS`] characters,
 //! choosing the one with the most distinct matches; a sentence longer than
 //! that is cut around its first match, never inside a character (nor
@@ -15,7 +17,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized};
+use sagasu_analyzer::{Analyzer, Normalized, query_reading};
 
 use crate::plan::{is_informative, potential_form};
 
@@ -37,6 +39,9 @@ struct Piece {
     /// Its morphological terms (base forms included), to find the piece
     /// conjugated when it does not occur literally.
     terms: HashSet<String>,
+    /// Its reading, when it is hiragana or romaji
+    /// ([`sagasu_analyzer::query_reading`]): the words read so are matches.
+    reading: Option<String>,
 }
 
 impl Highlighter {
@@ -80,9 +85,13 @@ impl Highlighter {
                     terms.into_iter().map(|term| term.text).collect()
                 };
                 terms.extend(potentials);
+                let reading = query_reading(piece);
+                // A katakana word is its own reading (`いんふら`: `インフラ`).
+                terms.extend(reading.clone());
                 highlighter.pieces.push(Piece {
                     needle: piece.to_owned(),
                     terms,
+                    reading,
                 });
             }
         }
@@ -107,24 +116,26 @@ impl Highlighter {
     }
 
     /// Every match in `text`, sorted and non-overlapping, each tagged with
-    /// its piece: the literal occurrences, and for pieces that do not occur
-    /// literally, their terms in the text's analysis.
+    /// its piece: the literal occurrences; for pieces that do not occur
+    /// literally, their terms in the text's analysis; and for pieces still
+    /// not found, the words their reading reads.
     fn matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
         let mut found = self.literal_matches(text);
-        let missing: Vec<usize> = (0..self.pieces.len())
-            .filter(|index| !found.iter().any(|(_, piece)| piece == index))
-            .filter(|index| !self.pieces[*index].terms.is_empty())
-            .collect();
-        if !missing.is_empty() {
-            for (range, piece) in self.term_matches(analyzer, text, &missing) {
-                if found
-                    .iter()
-                    .all(|(r, _)| r.end <= range.start || range.end <= r.start)
-                {
-                    found.push((range, piece));
-                }
-            }
-            found.sort_by_key(|(range, _)| range.start);
+        let missing = |found: &[(Range<usize>, usize)], wanted: fn(&Piece) -> bool| {
+            (0..self.pieces.len())
+                .filter(|index| !found.iter().any(|(_, piece)| piece == index))
+                .filter(|index| wanted(&self.pieces[*index]))
+                .collect::<Vec<usize>>()
+        };
+        let unconjugated = missing(&found, |piece| !piece.terms.is_empty());
+        if !unconjugated.is_empty() {
+            let more = self.term_matches(analyzer, text, &unconjugated);
+            add_matches(&mut found, more);
+        }
+        let unread = missing(&found, |piece| piece.reading.is_some());
+        if !unread.is_empty() {
+            let more = self.reading_matches(analyzer, text, &unread);
+            add_matches(&mut found, more);
         }
         found
     }
@@ -194,6 +205,49 @@ impl Highlighter {
         }
         found
     }
+
+    /// Where the post's words read as the reading of one of `pieces`
+    /// (`勉強会` for `べんきょうかい`). Readings carry no first character to
+    /// look for, so every sentence is analysed; only hiragana and romaji
+    /// queries that matched nothing else get here.
+    fn reading_matches(
+        &self,
+        analyzer: &Analyzer,
+        text: &str,
+        pieces: &[usize],
+    ) -> Vec<(Range<usize>, usize)> {
+        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+        for sentence in sentences(text) {
+            let Ok(analysis) = analyzer.analyze_with_readings(&text[sentence.clone()]) else {
+                continue;
+            };
+            // Readings come by word and by run of words, not in text order.
+            let read = analysis.readings.iter().filter_map(|reading| {
+                let index = pieces.iter().copied().find(|&index| {
+                    self.pieces[index].reading.as_deref() == Some(reading.text.as_str())
+                })?;
+                let range =
+                    sentence.start + reading.offset_from..sentence.start + reading.offset_to;
+                Some((range, index))
+            });
+            add_matches(&mut found, read.collect());
+        }
+        found
+    }
+}
+
+/// Adds the matches of `more` that overlap none of `found`, keeping `found`
+/// sorted.
+fn add_matches(found: &mut Vec<(Range<usize>, usize)>, more: Vec<(Range<usize>, usize)>) {
+    for (range, piece) in more {
+        if found
+            .iter()
+            .all(|(r, _)| r.end <= range.start || range.end <= r.start)
+        {
+            found.push((range, piece));
+        }
+    }
+    found.sort_by_key(|(range, _)| range.start);
 }
 
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -560,5 +614,22 @@ mod tests {
             got,
             "<mark>Zabbix</mark> から Prometheus に<mark>移行</mark>した。その<mark>理由</mark>から書く。"
         );
+    }
+
+    #[test]
+    fn hiragana_and_romaji_queries_mark_the_words_they_read() {
+        let text = "先週はインフラエンジニア勉強会に出た。帰りに教会の前を通った。";
+        for query in ["べんきょうかい", "benkyoukai"] {
+            let html = snippet(&[query], text);
+            assert!(html.contains("<mark>勉強会</mark>"), "{query}: {html}");
+            assert!(!html.contains("<mark>教会</mark>"), "{query}: {html}");
+            assert_marks_balanced(&html);
+        }
+        let html = snippet(&["きょうかい"], text);
+        assert!(html.contains("<mark>教会</mark>"), "{html}");
+        assert!(!html.contains("強会</mark>"), "{html}");
+        // A katakana word is read as itself.
+        let html = snippet(&["いんふら"], text);
+        assert!(html.contains("<mark>インフラ</mark>"), "{html}");
     }
 }
