@@ -109,30 +109,20 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let analysis = analyzer.analyze_with_readings(&args.text)?;
     let query_reading = sagasu_analyzer::query_reading(&args.text);
     if args.json {
-        let bigrams: Vec<serde_json::Value> = analysis
-            .bigrams
-            .iter()
-            .map(|token| {
-                serde_json::json!({
-                    "text": token.text,
-                    "position": token.position,
-                    "offset_from": token.offset_from,
-                    "offset_to": token.offset_to,
+        let tokens = |tokens: &[sagasu_analyzer::Token]| -> Vec<serde_json::Value> {
+            tokens
+                .iter()
+                .map(|token| {
+                    serde_json::json!({
+                        "text": token.text,
+                        "position": token.position,
+                        "offset_from": token.offset_from,
+                        "offset_to": token.offset_to,
+                    })
                 })
-            })
-            .collect();
-        let readings: Vec<serde_json::Value> = analysis
-            .readings
-            .iter()
-            .map(|token| {
-                serde_json::json!({
-                    "text": token.text,
-                    "position": token.position,
-                    "offset_from": token.offset_from,
-                    "offset_to": token.offset_to,
-                })
-            })
-            .collect();
+                .collect()
+        };
+        let (bigrams, readings) = (tokens(&analysis.bigrams), tokens(&analysis.readings));
         let query: Vec<&str> = analysis.query_terms().into_iter().map(|(_, t)| t).collect();
         let document = serde_json::json!({
             "text": args.text,
