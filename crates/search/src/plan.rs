@@ -328,10 +328,13 @@ impl Planner<'_> {
         let mut current: Vec<Word<'_>> = Vec::new();
         for word in words(&analysis.terms) {
             // Words are adjacent when nothing separates them, or only
-            // symbols (`counter.example.jp`, `Y!砲` stay one chunk).
+            // symbols (`counter.example.jp`, `Y!砲` stay one chunk). Words
+            // made from one original character (`¾` is `3⁄4`) overlap.
             let adjacent = current.last().is_some_and(|last| {
                 last.position + last.width == word.position
-                    || !text[last.to..word.from].chars().any(char::is_alphanumeric)
+                    || text
+                        .get(last.to..word.from)
+                        .is_none_or(|between| !between.chars().any(char::is_alphanumeric))
             });
             if !adjacent || !is_informative(word.part_of_speech, word.query) {
                 chunks.extend(self.chunk(text, &current)?);
@@ -347,10 +350,13 @@ impl Planner<'_> {
 
     /// The unit for adjacent words of `text`; `None` for no words.
     fn chunk(&self, text: &str, words: &[Word<'_>]) -> Result<Option<Unit>> {
-        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        let (Some(from), Some(to)) = (
+            words.iter().map(|word| word.from).min(),
+            words.iter().map(|word| word.to).max(),
+        ) else {
             return Ok(None);
         };
-        let span = &text[first.from..last.to];
+        let span = &text[from..to];
         let bigrams = self.analyzer.analyze(span)?.bigrams;
         Ok(Some(Unit {
             potential: None,
@@ -761,6 +767,30 @@ mod tests {
         );
         assert_eq!(chunks("なぜ")?, Vec::<String>::new());
         assert_eq!(chunks("counter.example.jp")?, ["counter.example.jp"]);
+        Ok(())
+    }
+
+    #[test]
+    fn questions_whose_characters_expand_in_normalization_are_planned() -> crate::Result<()> {
+        let (_, fields) = sagasu_indexer::schema::build();
+        let analyzer = Analyzer::new()?;
+        let planner = Planner {
+            fields: &fields,
+            analyzer: &analyzer,
+        };
+        // NFKC turns `¾` into `3⁄4` and `ª` into `a`: words share the
+        // original character, so their offsets overlap. The second text is
+        // what the schema check sent.
+        for text in [
+            "¾v3 ªL",
+            "\u{16}\u{f2561}»Ï:·[/\u{e4a55}>\t\u{278d3}ªLÍ\u{2}\u{16422}1î3\u{14}\u{1f}¦\u{96}\u{ad}¾v3\u{3d588}\u{a2477}ã\u{ea4af}\u{5bda1}Ó¼>Ï<\u{5}\u{82b00}",
+        ] {
+            let chunks = planner.chunks(text)?;
+            assert!(!chunks.is_empty(), "{text:?}");
+            for chunk in chunks {
+                assert!(!chunk.text.is_empty(), "{text:?}: {chunk:?}");
+            }
+        }
         Ok(())
     }
 }
