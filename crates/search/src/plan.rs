@@ -771,7 +771,7 @@ mod tests {
     }
 
     #[test]
-    fn questions_whose_characters_expand_in_normalization_are_planned() -> crate::Result<()> {
+    fn questions_whose_characters_expand_in_normalization_are_planned() -> Result<()> {
         let (_, fields) = sagasu_indexer::schema::build();
         let analyzer = Analyzer::new()?;
         let planner = Planner {
