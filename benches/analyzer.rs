@@ -17,19 +17,12 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sagasu_analyzer::Analyzer;
-use sagasu_indexer::post::parse_post;
 
-/// The plain-text bodies of the posts under `root` that parse.
+/// The plain-text bodies of the posts under `root`.
 fn bodies(root: &Path) -> Vec<String> {
-    archive::post_files(root)
+    archive::posts(root)
         .into_iter()
-        .filter_map(|file| {
-            let bytes = std::fs::read(&file).ok()?;
-            let id = archive::relative_id(root, &file);
-            parse_post(Path::new(&id), &bytes)
-                .ok()
-                .map(|post| post.body)
-        })
+        .map(|post| post.body)
         .collect()
 }
 

@@ -63,13 +63,54 @@ pub struct UserDictionaryArg {
     pub user_dictionary: Option<PathBuf>,
 }
 
+/// How to read an archive, where its sources do not say (flags override
+/// `sagasu.toml`).
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// Zone of dates written without an offset (an IANA name) [default:
+    /// `timezone` in sagasu.toml, Jekyll's `timezone`, or Asia/Tokyo].
+    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    pub timezone: Option<chrono_tz::Tz>,
+    /// Prefix of URLs the sources do not give in full (`https://example.com`)
+    /// [default: `base_url` in sagasu.toml, or Jekyll's `baseurl`].
+    #[arg(long = "base-url", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read only files whose id matches this glob (repeatable) [default:
+    /// `include` in sagasu.toml].
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files whose id matches this glob (repeatable), besides
+    /// `exclude` in sagasu.toml.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// The paths are a rendered site (Jekyll's `_site`, Hugo's `public`):
+    /// every HTML page is a post [default: `rendered_site` in sagasu.toml,
+    /// or detected from an `index.html` at the root].
+    #[arg(long)]
+    pub site: bool,
+}
+
+/// An IANA time zone name.
+fn time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse()
+        .map_err(|_| format!("`{name}` is not an IANA time zone (such as Asia/Tokyo)"))
+}
+
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Directories of posts (`*.md`, `*.markdown`, `*.mdown`, `*.html` with YAML front matter).
-    #[arg(required = true, value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
+    /// The archive: folders (a Jekyll or Hugo site, a Hatena blogsync,
+    /// Qiita or Zenn folder, a rendered site) or files (a WordPress or Movable
+    /// Type export, a post).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
+    /// Report what would be added, updated, removed and skipped, without
+    /// writing the index.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
     /// Exit with an error if any file fails.
     #[arg(long)]
     pub strict: bool,

@@ -7,7 +7,7 @@ use anstream::println;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use sagasu_analyzer::{Analyzer, UserDictionary};
-use sagasu_indexer::{IndexOptions, Progress};
+use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
 use sagasu_server::{AppState, ServerConfig, app};
 
@@ -18,9 +18,11 @@ use crate::render;
 fn index_options(
     threads: Option<usize>,
     user_dictionary: Option<UserDictionary>,
+    archive: ArchiveSettings,
 ) -> Result<IndexOptions> {
     let mut options = IndexOptions {
         user_dictionary,
+        archive,
         ..IndexOptions::default()
     };
     if let Some(threads) = threads {
@@ -32,11 +34,16 @@ fn index_options(
 
 pub fn index(args: IndexArgs) -> Result<ExitCode> {
     let config = Config::next_to(&args.location.index)?;
-    let options = index_options(args.threads, config.user_dictionary(&args.user_dictionary)?)?;
+    let mut options = index_options(
+        args.threads,
+        config.user_dictionary(&args.user_dictionary)?,
+        config.archive(&args.archive),
+    )?;
+    options.dry_run = args.dry_run;
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} indexing [{bar:30}] {pos}/{len} posts ({eta}) {msg}",
+            "{spinner} indexing [{bar:30}] {pos}/{len} files ({eta}) {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
@@ -46,7 +53,7 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
         Progress::Processed => bar.inc(1),
         Progress::Committing => bar.set_message("committing"),
     };
-    let report = sagasu_indexer::index(&args.location.index, &args.dirs, &options, &on_progress)
+    let report = sagasu_indexer::index(&args.location.index, &args.paths, &options, &on_progress)
         .with_context(|| format!("indexing into {}", args.location.index.display()))?;
     bar.finish_and_clear();
     if args.json {
@@ -173,7 +180,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let index = args.location.index;
     let settings = Config::next_to(&index)?;
     let user_dictionary = settings.user_dictionary(&args.user_dictionary)?;
-    let options = index_options(args.threads, user_dictionary.clone())?;
+    let options = index_options(
+        args.threads,
+        user_dictionary.clone(),
+        settings.archive_settings(),
+    )?;
     let mut config = ServerConfig::new(index.clone());
     config.search = SearchOptions {
         synonyms: settings.synonyms(&args.synonyms)?,

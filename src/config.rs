@@ -5,6 +5,11 @@
 //! ```toml
 //! synonyms = "synonyms.txt"         # query-time synonym groups
 //! user_dictionary = "userdic.csv"   # words for the segmenter; takes a rebuild
+//! timezone = "Asia/Tokyo"           # zone of dates written without one
+//! base_url = "https://example.com"  # prefix of URLs the sources do not give
+//! include = ["_posts/**"]           # read only these ids
+//! exclude = ["_posts/private/**"]   # never these
+//! rendered_site = false             # HTML pages are posts (a `_site` folder)
 //! ```
 //!
 //! Paths are relative to the file. Only the CLI reads files; the libraries
@@ -17,7 +22,9 @@ use sagasu_analyzer::UserDictionary;
 use sagasu_search::Synonyms;
 use serde::Deserialize;
 
-use crate::cli::{SynonymsArg, UserDictionaryArg};
+use sagasu_indexer::ArchiveSettings;
+
+use crate::cli::{ArchiveArgs, SynonymsArg, UserDictionaryArg};
 
 /// Name of the settings file.
 pub const FILE_NAME: &str = "sagasu.toml";
@@ -28,6 +35,14 @@ pub const FILE_NAME: &str = "sagasu.toml";
 struct File {
     synonyms: Option<PathBuf>,
     user_dictionary: Option<PathBuf>,
+    timezone: Option<String>,
+    base_url: Option<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    rendered_site: bool,
 }
 
 /// The settings file next to `index`, if there is one, with its paths
@@ -36,6 +51,7 @@ struct File {
 pub struct Config {
     synonyms: Option<PathBuf>,
     user_dictionary: Option<PathBuf>,
+    archive: ArchiveSettings,
 }
 
 impl Config {
@@ -53,10 +69,51 @@ impl Config {
             Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
         };
         let file: File = toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
+        let timezone = file
+            .timezone
+            .map(|zone| {
+                zone.parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "in {}: `timezone = \"{zone}\"` is not an IANA time zone (such as Asia/Tokyo)",
+                        path.display()
+                    )
+                })
+            })
+            .transpose()?;
         Ok(Self {
             synonyms: file.synonyms.map(|p| dir.join(p)),
             user_dictionary: file.user_dictionary.map(|p| dir.join(p)),
+            archive: ArchiveSettings {
+                timezone,
+                base_url: file.base_url,
+                include: file.include,
+                exclude: file.exclude,
+                rendered_site: file.rendered_site,
+            },
         })
+    }
+
+    /// How to read the archive: the flags over the file's settings.
+    /// `--include` replaces the file's `include`; `--exclude` adds to its
+    /// `exclude`.
+    pub fn archive(&self, flags: &ArchiveArgs) -> ArchiveSettings {
+        let file = &self.archive;
+        ArchiveSettings {
+            timezone: flags.timezone.or(file.timezone),
+            base_url: flags.base_url.clone().or_else(|| file.base_url.clone()),
+            include: if flags.include.is_empty() {
+                file.include.clone()
+            } else {
+                flags.include.clone()
+            },
+            exclude: file.exclude.iter().chain(&flags.exclude).cloned().collect(),
+            rendered_site: flags.site || file.rendered_site,
+        }
+    }
+
+    /// How to read the archive, from the file alone (`serve --posts`).
+    pub fn archive_settings(&self) -> ArchiveSettings {
+        self.archive.clone()
     }
 
     /// The synonyms of `--synonyms`, else of the file's `synonyms`.

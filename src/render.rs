@@ -1,13 +1,14 @@
 //! Human-readable output. Colour goes through `anstream`, which drops it
 //! when stdout is not a terminal (or `NO_COLOR` is set).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use anstream::println;
 use anstyle::{AnsiColor, Style};
 use sagasu_analyzer::Analysis;
-use sagasu_indexer::Report;
+use sagasu_indexer::{Report, SkipKind};
 use sagasu_search::{SearchRequest, SearchResponse, Stats};
 
 const TITLE: Style = Style::new().bold();
@@ -17,9 +18,26 @@ const MARK: Style = Style::new()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
 const BAD: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 
+/// Skips of one kind listed one by one, at most; more are counted.
+const SKIPS_LISTED: usize = 10;
+
 pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
+    if report.formats.len() > 1 {
+        for (format, counts) in &report.formats {
+            println!(
+                "{DIM}{format}: {} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed{DIM:#}",
+                counts.added,
+                counts.updated,
+                counts.removed,
+                counts.unchanged,
+                counts.skipped,
+                counts.failed
+            );
+        }
+    }
     println!(
-        "{} added, {} updated, {} removed, {} unchanged, {} failed{}",
+        "{}{} added, {} updated, {} removed, {} unchanged, {} failed{}",
+        if report.dry_run { "would be: " } else { "" },
         report.added,
         report.updated,
         report.removed,
@@ -33,19 +51,67 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
     );
     for failure in &report.failed {
         println!(
-            "{BAD}failed{BAD:#} {}: {}",
+            "{BAD}failed{BAD:#} {}{}: {}",
             failure.path.display(),
+            failure
+                .id
+                .as_deref()
+                .map(|id| format!(" ({id})"))
+                .unwrap_or_default(),
             failure.reason
         );
     }
+    let mut listed: BTreeMap<SkipKind, usize> = BTreeMap::new();
     for skipped in &report.skipped {
+        let count = listed.entry(skipped.kind).or_default();
+        *count += 1;
+        if *count <= SKIPS_LISTED {
+            println!(
+                "{DIM}skipped {}{}: {}{DIM:#}",
+                skipped.path.display(),
+                skipped
+                    .id
+                    .as_deref()
+                    .map(|id| format!(" ({id})"))
+                    .unwrap_or_default(),
+                skipped.reason
+            );
+        }
+    }
+    for (kind, count) in listed {
+        if count > SKIPS_LISTED {
+            println!(
+                "{DIM}skipped {} more ({}); --json lists them all{DIM:#}",
+                count - SKIPS_LISTED,
+                kind.name()
+            );
+        }
+    }
+    for decoded in &report.decoded {
         println!(
-            "{DIM}skipped {}: {}{DIM:#}",
-            skipped.path.display(),
-            skipped.reason
+            "{DIM}read {} as {}{DIM:#}",
+            decoded.path.display(),
+            decoded.encoding
         );
     }
-    if report.committed {
+    for warning in &report.warnings {
+        println!(
+            "{BAD}warning{BAD:#} {}{}: {}",
+            warning.path.display(),
+            warning
+                .id
+                .as_deref()
+                .map(|id| format!(" ({id})"))
+                .unwrap_or_default(),
+            warning.reason
+        );
+    }
+    if report.dry_run {
+        println!(
+            "{DIM}dry run: nothing written to {}{DIM:#}",
+            index.display()
+        );
+    } else if report.committed {
         println!("{DIM}committed to {}{DIM:#}", index.display());
     } else {
         println!("{DIM}nothing changed in {}{DIM:#}", index.display());

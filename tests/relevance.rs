@@ -50,9 +50,9 @@ use std::path::{Path, PathBuf};
 
 use sagasu_analyzer::Normalized;
 use sagasu_indexer::IndexOptions;
-use sagasu_indexer::post::parse_post;
+use sagasu_indexer::{ArchiveSettings, read_posts};
 use sagasu_search::{MAX_PER_PAGE, MatchMode, SearchRequest, Searcher};
-use util::{Problems, TestResult, fail, post_files, repo, sample_archive};
+use util::{Problems, TestResult, fail, repo, sample_archive};
 
 /// The sample archive's thresholds: just below what the suite measures
 /// (recall 1.000, precision 1.000, MRR 1.000 when they were set), so any
@@ -407,16 +407,11 @@ struct Text {
 }
 
 fn sample_texts() -> TestResult<Vec<Text>> {
-    let archive = sample_archive();
     let mut texts = Vec::new();
-    for path in post_files(&archive)? {
-        let rel = path.strip_prefix(&archive)?;
-        let Ok(post) = parse_post(rel, &std::fs::read(&path)?) else {
-            continue;
-        };
+    for post in read_posts(&[sample_archive()], &ArchiveSettings::default())? {
         let labels = post.tags.iter().chain(&post.categories);
         texts.push(Text {
-            id: post.path.clone(),
+            id: post.id.clone(),
             text: Normalized::new(&format!("{}\n{}", post.title, post.body))
                 .as_str()
                 .to_owned(),

@@ -32,11 +32,15 @@ fn indexes_46_posts_and_skips_the_readme() -> TestResult {
         owned(&[
             "added",
             "committed",
+            "decoded",
+            "dry_run",
             "failed",
+            "formats",
             "removed",
             "skipped",
             "unchanged",
-            "updated"
+            "updated",
+            "warnings"
         ])
     );
     assert_eq!(report["added"], SAMPLE_POSTS, "{report}");
@@ -57,7 +61,7 @@ fn indexes_46_posts_and_skips_the_readme() -> TestResult {
         .filter_map(|path| path.rsplit(['/', '\\']).next().map(str::to_owned))
         .collect();
     skipped.sort();
-    assert_eq!(skipped, owned(&["README.md"]), "{report}");
+    assert_eq!(skipped, owned(&["README.md", "_config.yml"]), "{report}");
     assert_eq!(sandbox.stats()?["posts"], SAMPLE_POSTS);
     Ok(())
 }
@@ -77,15 +81,21 @@ fn prints_a_summary_line_without_json() -> TestResult {
     // The wording after the count of skipped files may change; the counts may not.
     let summary = stdout.lines().next().unwrap_or_default();
     assert!(
-        summary.starts_with("46 added, 0 updated, 0 removed, 0 unchanged, 0 failed, 1 skipped"),
+        summary.starts_with("46 added, 0 updated, 0 removed, 0 unchanged, 0 failed, 2 skipped"),
         "{stdout}"
     );
     let skipped: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("skipped "))
         .collect();
-    assert_eq!(skipped.len(), 1, "{stdout}");
+    assert_eq!(skipped.len(), 2, "{stdout}");
     assert!(skipped.iter().any(|l| l.contains("README.md")), "{stdout}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("_config.yml: not a post: the site's settings")),
+        "{stdout}"
+    );
     assert!(
         !stdout.contains('\u{1b}'),
         "colour codes in piped output: {stdout:?}"

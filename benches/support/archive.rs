@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use sagasu_indexer::ArchiveSettings;
+use sagasu_indexer::post::Post;
+
 /// The archive to benchmark: `SAGASU_BENCH_ARCHIVE`, by default the bundled
 /// sample archive (relative to the package root, where `cargo bench` runs).
 pub fn archive_root() -> PathBuf {
@@ -10,42 +13,12 @@ pub fn archive_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("tests/sample-archive"), PathBuf::from)
 }
 
-/// Directories the indexer does not walk (see `sagasu index` in the README).
-fn is_ignored_dir(name: &str) -> bool {
-    name.starts_with('.') || matches!(name, "_site" | "node_modules" | "public" | "resources")
-}
-
-/// Every post file under `root` that `sagasu index` reads, sorted by path so
-/// that whatever is drawn from the list is the same on every run.
-pub fn post_files(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()));
-        for entry in entries {
-            let entry = entry.expect("a directory entry can be read");
-            let path = entry.path();
-            let file_type = entry.file_type().expect("a file type can be read");
-            if file_type.is_dir() {
-                if !is_ignored_dir(&entry.file_name().to_string_lossy()) {
-                    stack.push(path);
-                }
-            } else if file_type.is_file() && sagasu_indexer::post::is_post_file(&path) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// The path of `file` relative to `root` with `/` separators: the post's id.
-pub fn relative_id(root: &Path, file: &Path) -> String {
-    file.strip_prefix(root)
-        .unwrap_or(file)
-        .components()
-        .map(|component| component.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+/// The published posts of the archive, as `sagasu index` reads them, in a
+/// stable order, so that whatever is drawn from the list is the same on
+/// every run.
+pub fn posts(root: &Path) -> Vec<Post> {
+    let mut posts = sagasu_indexer::read_posts(&[root.to_path_buf()], &ArchiveSettings::default())
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", root.display()));
+    posts.sort_by(|a, b| a.id.cmp(&b.id));
+    posts
 }

@@ -15,10 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use sagasu_analyzer::{Analyzer, TermKind, normalize_key};
-use sagasu_indexer::post::{Post, parse_post};
+use sagasu_indexer::post::Post;
 use sagasu_search::{DateBound, MatchMode, SearchRequest, Searcher, Sort};
-
-use crate::archive::{post_files, relative_id};
 
 /// Distinct queries per class: 9 classes × 64 = 576 queries.
 pub const PER_CLASS: usize = 64;
@@ -219,18 +217,15 @@ fn phrases(analyzer: &Analyzer, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The archive's posts, parsed when drawn.
+/// The archive's posts.
 struct Posts {
-    root: PathBuf,
-    files: Vec<PathBuf>,
+    list: Vec<Post>,
 }
 
 impl Posts {
-    /// Post `i`, or `None` when that file is not an indexable post.
+    /// Post `i`.
     fn get(&self, i: usize) -> Option<Post> {
-        let file = &self.files[i];
-        let bytes = std::fs::read(file).expect("a post file can be read");
-        parse_post(Path::new(&relative_id(&self.root, file)), &bytes).ok()
+        self.list.get(i).cloned()
     }
 }
 
@@ -258,13 +253,12 @@ fn collect(class: Class, mut draw: impl FnMut() -> Option<SearchRequest>) -> Vec
 /// [`Class::ALL`] order.
 pub fn generate(root: &Path, searcher: &Searcher) -> Vec<Query> {
     let posts = Posts {
-        root: root.to_path_buf(),
-        files: post_files(root),
+        list: crate::archive::posts(root),
     };
-    assert!(!posts.files.is_empty(), "no posts under {}", root.display());
+    assert!(!posts.list.is_empty(), "no posts under {}", root.display());
     let analyzer = searcher.analyzer().clone();
     let lcg = &mut Lcg(SEED);
-    let n = posts.files.len();
+    let n = posts.list.len();
 
     let by_key = |values: Vec<sagasu_search::FacetCount>| -> HashMap<String, String> {
         values

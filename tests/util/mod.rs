@@ -288,7 +288,7 @@ pub fn copy_dir(src: &Path, dst: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Every post file under `dir` (the extensions `sagasu` indexes), sorted.
+/// Every file under `dir` with an extension some format reads, sorted.
 pub fn post_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -298,7 +298,7 @@ pub fn post_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         } else if path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| ["md", "markdown", "mdown", "html"].contains(&e))
+            .is_some_and(sagasu_indexer::format::is_source_extension)
         {
             found.push(path);
         }

@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime as ChronoDateTime, FixedOffset, NaiveDateTime};
 use sagasu_analyzer::{Analysis, Analyzer, normalize_key};
 use tantivy::schema::{Field, OwnedValue};
 use tantivy::{DateTime, TantivyDocument};
 
+use crate::error::PostError;
+use crate::format::Format;
 use crate::post::Post;
 use crate::schema::{FACET_SEPARATOR, Fields};
-use crate::{Error, Result, tokens};
+use crate::tokens;
 
 /// What identifies the version of a post file that a document was built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,17 +24,17 @@ pub(crate) struct FileStamp {
     pub mtime: i64,
 }
 
-/// Builds the document for `post`, read from the file version `stamp`.
+/// Builds the document for `post`, read by `format` from the file version
+/// `stamp`; `post_hash` is its [`fingerprint`].
 pub(crate) fn build(
     analyzer: &Analyzer,
     fields: &Fields,
     post: Post,
+    format: Format,
     stamp: FileStamp,
-) -> Result<TantivyDocument> {
-    let analysis_error = |source| Error::Analysis {
-        path: post.path.clone().into(),
-        source,
-    };
+    post_hash: u64,
+) -> Result<TantivyDocument, PostError> {
+    let analysis_error = PostError::Analysis;
     let title = analyzer
         .analyze_with_readings(&post.title)
         .map_err(analysis_error)?;
@@ -47,8 +49,11 @@ pub(crate) fn build(
         .map_err(analysis_error)?;
 
     let mut doc = TantivyDocument::new();
-    doc.add_text(fields.path, &post.path);
+    doc.add_text(fields.id, &post.id);
+    doc.add_text(fields.file, &post.file);
+    doc.add_text(fields.format, format.key());
     doc.add_u64(fields.hash, stamp.hash);
+    doc.add_u64(fields.post_hash, post_hash);
     doc.add_u64(fields.size, stamp.size);
     doc.add_i64(fields.mtime, stamp.mtime);
     add_analysed(&mut doc, fields.title_terms, fields.title_bigrams, &title);
@@ -63,11 +68,8 @@ pub(crate) fn build(
         doc.add_text(fields.author, author);
     }
     if let Some(date) = post.date {
-        let stored = to_tantivy_date(date).ok_or_else(|| Error::Field {
-            path: post.path.clone().into(),
-            field: "date",
-            message: format!("{date} is outside the dates sagasu can store (1678 to 2261)"),
-        })?;
+        let stored = to_tantivy_date(date.naive_local())
+            .ok_or_else(|| PostError::DateOutOfRange(date.to_rfc3339()))?;
         doc.add_date(fields.date, stored);
     }
     add_names(
@@ -93,6 +95,37 @@ pub(crate) fn build(
         doc.add_object(fields.extra, extra);
     }
     Ok(doc)
+}
+
+/// What identifies a post's content: a hash of every field it is indexed
+/// with.
+pub(crate) fn fingerprint(post: &Post) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let date = post
+        .date
+        .map(|d: ChronoDateTime<FixedOffset>| d.to_rfc3339());
+    for part in [
+        post.id.as_str(),
+        post.title.as_str(),
+        date.as_deref().unwrap_or_default(),
+        post.author.as_deref().unwrap_or_default(),
+        post.url.as_str(),
+        post.body.as_str(),
+    ]
+    .into_iter()
+    .chain(post.tags.iter().map(String::as_str))
+    .chain(["\u{0}categories"])
+    .chain(post.categories.iter().map(String::as_str))
+    {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\0");
+    }
+    hasher.update(
+        serde_json::Value::Object(post.extra.clone())
+            .to_string()
+            .as_bytes(),
+    );
+    hasher.digest()
 }
 
 /// A post's local wall-clock time, stored as if it were UTC: days and

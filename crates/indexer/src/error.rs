@@ -1,49 +1,36 @@
 use std::path::PathBuf;
 
-/// Everything that can go wrong while reading posts or writing the index.
+/// Everything that stops an indexing run, or opening an index.
 ///
-/// Post-level variants carry the post's path so a report can name the file;
-/// the indexer records them and carries on with the rest of the archive.
+/// What goes wrong with one file or one post is a [`PostError`] instead: the
+/// run reports it with the file's path ([`crate::Failure`]) and carries on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The file could not be read.
+    /// A file or directory to index could not be read.
     #[error("{path}: cannot read")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// The file is empty (or only whitespace).
-    #[error("{path}: empty file")]
-    Empty { path: PathBuf },
-    /// The file holds binary data (NUL bytes), not a text post.
-    #[error("{path}: binary file, not a text post")]
-    Binary { path: PathBuf },
-    /// The file is not valid UTF-8.
-    #[error("{path}: not valid UTF-8 (invalid byte at offset {offset})")]
-    NotUtf8 { path: PathBuf, offset: usize },
-    /// The file does not start with a `---` front matter block, so it is not a
-    /// post (Jekyll copies such files verbatim). Reported as skipped, not failed.
-    #[error("{path}: no YAML front matter (a post starts with a `---` line)")]
-    NoFrontMatter { path: PathBuf },
-    /// The post says `published: false`: Jekyll does not build it, so it is
-    /// not searchable. Reported as skipped, not failed.
-    #[error("{path}: not published (`published: false`)")]
-    Unpublished { path: PathBuf },
-    /// The front matter is not valid YAML, or not a mapping.
-    #[error("{path}: invalid front matter: {message}")]
-    FrontMatter { path: PathBuf, message: String },
-    /// A front matter field has a value sagasu cannot use.
-    #[error("{path}: invalid `{field}`: {message}")]
-    Field {
-        path: PathBuf,
-        field: &'static str,
-        message: String,
-    },
-    /// A post's text could not be analysed.
+    /// The analyzer could not be set up (its user dictionary, say).
     #[error("{path}: analysis failed")]
     Analysis {
         path: PathBuf,
         source: sagasu_analyzer::Error,
+    },
+    /// An `include`/`exclude` pattern, or another archive setting, is not
+    /// valid.
+    #[error("invalid setting `{setting}`: {message}")]
+    Setting {
+        setting: &'static str,
+        message: String,
+    },
+    /// Nothing under the paths given is a post of a known format, so the
+    /// run refuses to commit an empty index.
+    #[error("{summary}")]
+    NothingRecognised {
+        /// What was seen, and the hint.
+        summary: String,
     },
     /// A directory to index could not be walked.
     #[error("{path}: cannot read directory")]
@@ -92,6 +79,9 @@ pub enum Error {
     /// The schema of an opened index is not sagasu's.
     #[error("the index schema is not the one this sagasu writes")]
     SchemaMismatch,
+    /// The index directory cannot be written by this user.
+    #[error("the index at {path} is not writable by this user ({io}); check its permissions")]
+    ReadOnly { path: PathBuf, io: std::io::Error },
     /// Another process is writing the index.
     #[error("the index at {path} is being written by another process (its writer lock is held)")]
     Locked { path: PathBuf },
@@ -108,14 +98,72 @@ impl Error {
     /// only the message, so that reporters that walk the source chain (such
     /// as `anyhow`'s `{:#}`) do not print a cause twice.
     pub fn with_causes(&self) -> String {
-        let mut message = self.to_string();
-        let mut cause = std::error::Error::source(self);
-        while let Some(err) = cause {
-            message.push_str(": ");
-            message.push_str(&err.to_string());
-            cause = err.source();
-        }
-        message
+        with_causes(self)
+    }
+}
+
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(err) = cause {
+        message.push_str(": ");
+        message.push_str(&err.to_string());
+        cause = err.source();
+    }
+    message
+}
+
+/// Why one file, or one post of a file, was not indexed. It names no path:
+/// the run's report ([`crate::Failure`]) carries the path and the id.
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    /// The file could not be read.
+    #[error("cannot read")]
+    Read(#[source] std::io::Error),
+    /// The file is empty (or only whitespace).
+    #[error("empty file")]
+    Empty,
+    /// The file holds binary data, not text.
+    #[error("binary file, not a text post")]
+    Binary,
+    /// The file's encoding could not be decided, or its bytes are not valid
+    /// in the encoding it declares.
+    #[error("{0}")]
+    Encoding(String),
+    /// The front matter is not valid YAML, TOML or JSON, or not a mapping,
+    /// or past the limits of a front matter block.
+    #[error("invalid front matter: {0}")]
+    FrontMatter(String),
+    /// A field has a value sagasu cannot use.
+    #[error("invalid `{field}`: {message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
+    /// The file looks like a known format but cannot be read as it.
+    #[error("looks like {format}, but {message}")]
+    Malformed {
+        format: &'static str,
+        message: String,
+    },
+    /// The post's text is past [`crate::post::MAX_POST_TEXT`].
+    #[error("the post's text is {size} bytes, past the limit of {limit} bytes per post")]
+    TooLarge { size: usize, limit: usize },
+    /// The post's date is outside what the index can store.
+    #[error("date {0} is outside the dates sagasu can store (1678 to 2261)")]
+    DateOutOfRange(String),
+    /// The post's text could not be analysed.
+    #[error("analysis failed")]
+    Analysis(#[source] sagasu_analyzer::Error),
+    /// Tantivy refused the post's document.
+    #[error("the index refused the post")]
+    Index(#[source] tantivy::TantivyError),
+}
+
+impl PostError {
+    /// The message followed by its causes, `: `-separated.
+    pub fn with_causes(&self) -> String {
+        with_causes(self)
     }
 }
 

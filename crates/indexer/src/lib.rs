@@ -1,7 +1,9 @@
 //! Reads blog posts and writes them into a sagasu index.
 //!
-//! - [`post`] parses Jekyll/Hugo/WordPress-exported post files: YAML front
-//!   matter over a Markdown or HTML body.
+//! - [`archive`] finds an archive's files, their sites and their ids.
+//! - [`format`] reads each source format (Jekyll, Hugo, WordPress and Movable
+//!   Type exports, Hatena blogsync, Qiita, Zenn, MDX, rendered sites) into
+//!   [`post::Post`]s, after the file is decoded from its encoding.
 //! - [`schema`] defines the index fields, shared with the read side.
 //! - [`store`] opens and creates index directories and refuses indexes built
 //!   by another schema or analyzer version.
@@ -21,15 +23,25 @@
 //! # Ok::<(), sagasu_indexer::Error>(())
 //! ```
 
+pub mod archive;
+mod date;
 mod document;
+mod encoding;
 mod error;
+pub mod format;
+mod front_matter;
 pub mod post;
 mod run;
 pub mod schema;
 pub mod store;
+mod text;
 mod tokens;
 
+pub use archive::ArchiveSettings;
 pub use document::to_tantivy_date;
-pub use error::{Error, Result};
-pub use run::{Failure, IndexOptions, Progress, Report, index};
+pub use error::{Error, PostError, Result};
+pub use format::{Format, Skip, SkipKind};
+pub use run::{
+    Counts, Decoded, Failure, IndexOptions, Progress, Report, Skipped, index, read_posts,
+};
 pub use store::{Provenance, SagasuIndex};

@@ -2,9 +2,12 @@
 //!
 //! | field | indexed | stored | fast | holds |
 //! |---|---|---|---|---|
-//! | `path` | exact | yes | yes | path relative to the indexed directory; the post's id |
+//! | `id` | exact | yes | yes | the post's id: its file's id, and `#KEY` for a file of many posts |
+//! | `file` | exact | yes | yes | the id of the file it was read from (see [`crate::archive`]) |
+//! | `format` | exact | yes | yes | the format that read it ([`crate::Format`], kebab-case) |
 //! | `hash` | | | yes | xxh3 of the file, to skip unchanged files |
 //! | `size`, `mtime` | | | yes | the file's size and modification time (ns since 1970), checked before the hash |
+//! | `post_hash` | | | yes | xxh3 of the post as read, to tell which posts of a changed file changed |
 //! | `title` | | yes | | title as written |
 //! | `title_terms`, `body_terms` | terms + positions | | | morphological terms ([`sagasu_analyzer`]) |
 //! | `title_bigrams`, `body_bigrams` | terms + positions | | | character bigrams |
@@ -31,18 +34,33 @@ use tantivy::schema::{
 use crate::{Error, Result};
 
 /// Version of the schema. Bump it whenever the fields or their options change.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub use crate::tokens::TOKENIZER;
 
 /// Separator between a facet key and its spelling in `*_facet` fields.
 pub const FACET_SEPARATOR: char = '\u{1f}';
 
+/// Names of the fields that readers look up by name (fast fields).
+pub const ID: &str = "id";
+pub const FILE: &str = "file";
+pub const FORMAT: &str = "format";
+pub const HASH: &str = "hash";
+pub const POST_HASH: &str = "post_hash";
+pub const SIZE: &str = "size";
+pub const MTIME: &str = "mtime";
+pub const DATE: &str = "date";
+pub const TAG_FACET: &str = "tag_facet";
+pub const CATEGORY_FACET: &str = "category_facet";
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    pub path: Field,
+    pub id: Field,
+    pub file: Field,
+    pub format: Field,
     pub hash: Field,
+    pub post_hash: Field,
     pub size: Field,
     pub mtime: Field,
     pub title: Field,
@@ -82,10 +100,13 @@ pub fn build() -> (Schema, Fields) {
     );
     let stored_text = TextOptions::default().set_stored();
     let fields = Fields {
-        path: builder.add_text_field("path", STRING | STORED | FAST),
-        hash: builder.add_u64_field("hash", FAST),
-        size: builder.add_u64_field("size", FAST),
-        mtime: builder.add_i64_field("mtime", FAST),
+        id: builder.add_text_field(ID, STRING | STORED | FAST),
+        file: builder.add_text_field(FILE, STRING | STORED | FAST),
+        format: builder.add_text_field(FORMAT, STRING | STORED | FAST),
+        hash: builder.add_u64_field(HASH, FAST),
+        post_hash: builder.add_u64_field(POST_HASH, FAST),
+        size: builder.add_u64_field(SIZE, FAST),
+        mtime: builder.add_i64_field(MTIME, FAST),
         title: builder.add_text_field("title", stored_text.clone()),
         title_terms: builder.add_text_field("title_terms", analysed.clone()),
         title_bigrams: builder.add_text_field("title_bigrams", analysed.clone()),
@@ -98,15 +119,15 @@ pub fn build() -> (Schema, Fields) {
         url: builder.add_text_field("url", stored_text.clone()),
         author: builder.add_text_field("author", stored_text.clone()),
         date: builder.add_date_field(
-            "date",
+            DATE,
             DateOptions::from(tantivy::schema::INDEXED | STORED | FAST)
                 .set_precision(DateTimePrecision::Seconds),
         ),
         tag: builder.add_text_field("tag", STRING),
-        tag_facet: builder.add_text_field("tag_facet", FAST),
+        tag_facet: builder.add_text_field(TAG_FACET, FAST),
         tags: builder.add_text_field("tags", stored_text.clone()),
         category: builder.add_text_field("category", STRING),
-        category_facet: builder.add_text_field("category_facet", FAST),
+        category_facet: builder.add_text_field(CATEGORY_FACET, FAST),
         categories: builder.add_text_field("categories", stored_text),
         extra: builder.add_json_field("extra", JsonObjectOptions::default().set_stored()),
     };

@@ -65,6 +65,82 @@ impl std::fmt::Display for Provenance {
     }
 }
 
+/// Fails with [`Error::ReadOnly`] when the index directory exists and this
+/// user cannot create files in it: Tantivy would otherwise report it as a
+/// held writer lock.
+pub(crate) fn check_writable(path: &Path) -> Result<()> {
+    if !path.is_dir() {
+        return Ok(());
+    }
+    let probe = path.join(".sagasu-write-check");
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(Error::ReadOnly {
+                path: path.to_path_buf(),
+                io,
+            })
+        }
+        Err(source) => Err(Error::IndexDir {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Gives the index files the permissions the process's umask allows (as
+/// any file it creates would have): Tantivy writes some of them through
+/// temporary files readable by their owner only, which a `sagasu serve`
+/// running as another user could not read.
+pub(crate) fn share_files(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = 0o666 & !umask();
+        let io_error = |source| Error::IndexDir {
+            path: path.to_path_buf(),
+            source,
+        };
+        for entry in std::fs::read_dir(path).map_err(io_error)? {
+            let entry = entry.map_err(io_error)?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let metadata = entry.metadata().map_err(io_error)?;
+            if metadata.is_file() && metadata.permissions().mode() & 0o777 != mode {
+                std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+                    .map_err(io_error)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The process's umask, from `/proc/self/status` (Linux); 022 elsewhere.
+#[cfg(unix)]
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Umask:"))
+                .and_then(|value| u32::from_str_radix(value.trim(), 8).ok())
+        })
+        .unwrap_or(0o022)
+}
+
 /// An opened sagasu index.
 #[derive(Debug, Clone)]
 pub struct SagasuIndex {
@@ -105,15 +181,7 @@ impl SagasuIndex {
         if path.join("meta.json").is_file() {
             return Self::open(path, expected);
         }
-        let has_foreign_files = std::fs::read_dir(path)
-            .map_err(io_error)?
-            .filter_map(std::result::Result::ok)
-            .any(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
-        if has_foreign_files {
-            return Err(Error::NotAnIndex {
-                path: path.to_path_buf(),
-            });
-        }
+        Self::check_creatable(path)?;
         let directory = MmapDirectory::open(path).map_err(|err| Error::IndexDir {
             path: path.to_path_buf(),
             source: std::io::Error::other(err),
@@ -131,6 +199,28 @@ impl SagasuIndex {
             fields,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Fails with [`Error::NotAnIndex`] when `path` is a directory that
+    /// holds files but no index: an index is never created among someone's
+    /// files.
+    pub fn check_creatable(path: &Path) -> Result<()> {
+        if path.join("meta.json").is_file() {
+            return Ok(());
+        }
+        let Ok(entries) = std::fs::read_dir(path) else {
+            // Missing: it will be created. Unreadable: creating it says why.
+            return Ok(());
+        };
+        let has_foreign_files = entries
+            .filter_map(std::result::Result::ok)
+            .any(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
+        if has_foreign_files {
+            return Err(Error::NotAnIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(())
     }
 
     /// The provenance recorded by the last commit (`None` before the first).

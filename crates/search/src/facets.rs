@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use chrono::{DateTime as ChronoDateTime, Datelike};
-use sagasu_indexer::schema::FACET_SEPARATOR;
+use sagasu_indexer::schema::{self, FACET_SEPARATOR};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -63,9 +63,9 @@ impl Collector for FacetCollector {
             })
         };
         Ok(FacetSegmentCollector {
-            tags: counts(fast.str("tag_facet")?),
-            categories: counts(fast.str("category_facet")?),
-            date_column: fast.date("date")?,
+            tags: counts(fast.str(schema::TAG_FACET)?),
+            categories: counts(fast.str(schema::CATEGORY_FACET)?),
+            date_column: fast.date(schema::DATE)?,
             months: BTreeMap::new(),
             last_month: None,
             dates: None,

@@ -33,9 +33,10 @@ pub struct SearchResponse {
 /// What every post in a response says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostSummary {
-    /// The post's id: its path relative to the indexed directory.
+    /// The post's id: its file's path relative to the site root, with
+    /// `#KEY` for one post of an export file (`wordpress.xml#42`).
     pub id: String,
-    /// Same as `id`.
+    /// The file it was read from, relative to the site root.
     pub path: String,
     /// Title, escaped.
     pub title: String,

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
 use sagasu_analyzer::Analyzer;
-use sagasu_indexer::{Provenance, SagasuIndex};
+use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
@@ -168,7 +168,7 @@ impl Searcher {
             .saturating_mul(request.per_page)
             .min(num_docs);
         let top = TopDocs::with_limit(request.per_page).and_offset(offset);
-        let date = || SortByStaticFastValue::<DateTime>::for_field("date");
+        let date = || SortByStaticFastValue::<DateTime>::for_field(schema::DATE);
         let query = plan.query.as_ref();
         let page = match request.sort {
             Sort::Relevance if plan.has_text => {
@@ -349,7 +349,7 @@ impl Searcher {
                 hits: Vec::new(),
             }));
         }
-        let path = Term::from_field_text(fields.path, id);
+        let path = Term::from_field_text(fields.id, id);
         clauses.push((
             Occur::MustNot,
             Box::new(TermQuery::new(path, IndexRecordOption::Basic)),
@@ -358,7 +358,7 @@ impl Searcher {
         let top = TopDocs::with_limit(limit.max(1)).order_by((
             (SortBySimilarityScore, Order::Desc),
             (
-                SortByStaticFastValue::<DateTime>::for_field("date"),
+                SortByStaticFastValue::<DateTime>::for_field(schema::DATE),
                 Order::Desc,
             ),
         ));
@@ -374,7 +374,7 @@ impl Searcher {
     }
 
     fn address_of(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<DocAddress>> {
-        let term = Term::from_field_text(self.store.fields.path, id);
+        let term = Term::from_field_text(self.store.fields.id, id);
         let query = TermQuery::new(term, IndexRecordOption::Basic);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         Ok(top.first().map(|(_, address)| *address))
@@ -400,10 +400,9 @@ impl Searcher {
                 .filter_map(|value| value.as_str().map(escape))
                 .collect()
         };
-        let path = first_text(doc, fields.path).unwrap_or_default().to_owned();
         PostSummary {
-            id: path.clone(),
-            path,
+            id: first_text(doc, fields.id).unwrap_or_default().to_owned(),
+            path: first_text(doc, fields.file).unwrap_or_default().to_owned(),
             title: text(fields.title),
             url: text(fields.url),
             date: doc

@@ -1,11 +1,47 @@
-//! Dates: the front matter `date` value and the `YYYY-MM-DD-` file-name prefix.
+//! Dates as sources write them: front matter and export values, and the
+//! `YYYY-MM-DD-` file-name prefix.
 //!
-//! Every parser here returns the *wall-clock* date and time as written: a UTC
-//! offset, when present, is checked for syntax and then ignored, never used to
-//! convert to another zone. See the module docs of [`crate::post`] for how the
-//! two sources are combined (the day rule).
+//! Every parser here returns the *wall-clock* date and time as written, with
+//! the UTC offset written beside it, if any ([`Written`]); [`Written::in_site`]
+//! then places it in a zone. See [`crate::format::jekyll`] for how Jekyll's
+//! file name and front matter dates combine (the day rule).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+
+use crate::format::Site;
+
+/// A date and time as written: the wall clock, and the offset if one was
+/// written (`Z` and `UTC` are +00:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub local: NaiveDateTime,
+    pub offset: Option<FixedOffset>,
+}
+
+impl Written {
+    /// The date placed in a zone: its written offset, or else the site's
+    /// zone. The wall clock is never moved to another zone: it is what the
+    /// blogger wrote, and what the site showed.
+    pub(crate) fn in_site(self, site: &Site) -> DateTime<FixedOffset> {
+        match self.offset {
+            Some(offset) => offset.from_utc_datetime(&(self.local - offset)),
+            None => in_zone(self.local, site),
+        }
+    }
+}
+
+/// A wall-clock time in the site's zone. A time skipped by a daylight-saving
+/// change is read with the offset before it.
+pub(crate) fn in_zone(local: NaiveDateTime, site: &Site) -> DateTime<FixedOffset> {
+    let zone = site.timezone;
+    match zone.from_local_datetime(&local).earliest() {
+        Some(date) => date.fixed_offset(),
+        None => {
+            let offset = zone.offset_from_utc_datetime(&local).fix();
+            offset.from_utc_datetime(&(local - offset))
+        }
+    }
+}
 
 /// The `date` forms [`parse_front_matter_date`] accepts, for error messages.
 pub(crate) const ACCEPTED_FORMS: &str = "RFC 2822 (`Sat, 11 Jul 2009 15:00:00 +0000`), \
@@ -15,7 +51,7 @@ pub(crate) const ACCEPTED_FORMS: &str = "RFC 2822 (`Sat, 11 Jul 2009 15:00:00 +0
 /// Parses a front matter `date` value into its wall-clock date and time as
 /// written (a date without a time is midnight). `None` if it has none of the
 /// [`ACCEPTED_FORMS`] or names an impossible date or time.
-pub(crate) fn parse_front_matter_date(value: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_front_matter_date(value: &str) -> Option<Written> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -47,7 +83,7 @@ pub(crate) fn split_file_name_date(stem: &str) -> (Option<NaiveDate>, &str) {
 
 /// `YYYY-M(M)-D(D)`, optionally followed by `T`/`t`/spaces and
 /// `H(H):MM[:SS[.frac]]`, optionally followed by spaces and an offset.
-fn parse_iso_like(s: &str) -> Option<NaiveDateTime> {
+fn parse_iso_like(s: &str) -> Option<Written> {
     let mut cur = Cursor::new(s);
     let year = cur.number(4, 4)?;
     cur.expect(b'-')?;
@@ -56,7 +92,10 @@ fn parse_iso_like(s: &str) -> Option<NaiveDateTime> {
     let day = cur.number(1, 2)?;
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     if cur.at_end() {
-        return Some(date.and_time(NaiveTime::MIN));
+        return Some(Written {
+            local: date.and_time(NaiveTime::MIN),
+            offset: None,
+        });
     }
     // Date/time separator.
     if matches!(cur.peek(), Some(b'T' | b't')) {
@@ -66,13 +105,17 @@ fn parse_iso_like(s: &str) -> Option<NaiveDateTime> {
     }
     let time = parse_time(&mut cur)?;
     cur.skip_spaces();
+    let mut offset = None;
     if !cur.at_end() {
-        parse_offset(&mut cur)?;
+        offset = Some(parse_offset(&mut cur)?);
         if !cur.at_end() {
             return None;
         }
     }
-    Some(date.and_time(time))
+    Some(Written {
+        local: date.and_time(time),
+        offset,
+    })
 }
 
 /// `H(H):MM[:SS[.frac]]`.
@@ -106,19 +149,21 @@ fn parse_time(cur: &mut Cursor<'_>) -> Option<NaiveTime> {
     NaiveTime::from_hms_nano_opt(hour, minute, second, nano)
 }
 
-/// `Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM` or `+HH` (also `-`). Validated only.
-fn parse_offset(cur: &mut Cursor<'_>) -> Option<()> {
+/// `Z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM` or `+HH` (also `-`).
+fn parse_offset(cur: &mut Cursor<'_>) -> Option<FixedOffset> {
     let rest = cur.rest();
     for name in ["Z", "UTC", "GMT"] {
         if rest.eq_ignore_ascii_case(name.as_bytes()) {
             cur.pos += name.len();
-            return Some(());
+            return FixedOffset::east_opt(0);
         }
     }
-    match cur.peek()? {
-        b'+' | b'-' => cur.pos += 1,
+    let sign = match cur.peek()? {
+        b'+' => 1,
+        b'-' => -1,
         _ => return None,
-    }
+    };
+    cur.pos += 1;
     let hours = cur.fixed_digits(2)?;
     let minutes = if cur.at_end() {
         0
@@ -128,13 +173,16 @@ fn parse_offset(cur: &mut Cursor<'_>) -> Option<()> {
         }
         cur.fixed_digits(2)?
     };
-    (hours <= 23 && minutes <= 59).then_some(())
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * i32::try_from(hours * 3600 + minutes * 60).ok()?)
 }
 
 /// RFC 2822 as exported by WordPress, with the weekday ignored (chrono would
 /// reject a date whose weekday is wrong, and the weekday adds nothing), plus
 /// the same without a zone.
-fn parse_rfc2822_like(s: &str) -> Option<NaiveDateTime> {
+fn parse_rfc2822_like(s: &str) -> Option<Written> {
     let without_weekday = match s.split_once(',') {
         Some((weekday, rest)) if weekday.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
             rest.trim_start()
@@ -142,11 +190,18 @@ fn parse_rfc2822_like(s: &str) -> Option<NaiveDateTime> {
         _ => s,
     };
     if let Ok(dt) = DateTime::parse_from_rfc2822(without_weekday) {
-        return Some(dt.naive_local());
+        return Some(Written {
+            local: dt.naive_local(),
+            offset: Some(*dt.offset()),
+        });
     }
     ["%d %b %Y %H:%M:%S", "%d %b %Y %H:%M"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(without_weekday, format).ok())
+        .map(|local| Written {
+            local,
+            offset: None,
+        })
 }
 
 /// A byte cursor over ASCII syntax.
@@ -221,6 +276,29 @@ impl<'a> Cursor<'a> {
 mod tests {
     use super::*;
 
+    fn local(value: &str) -> Option<NaiveDateTime> {
+        parse_front_matter_date(value).map(|written| written.local)
+    }
+
+    #[test]
+    fn offsets_are_kept_beside_the_wall_clock() {
+        let offset = |value: &str| parse_front_matter_date(value).and_then(|w| w.offset);
+        assert_eq!(
+            offset("2021-03-04T10:00:00+09:00"),
+            FixedOffset::east_opt(9 * 3600)
+        );
+        assert_eq!(
+            offset("2021-03-04T10:00:00-0530"),
+            FixedOffset::east_opt(-(5 * 3600 + 1800))
+        );
+        assert_eq!(
+            offset("Sat, 11 Jul 2009 15:00:00 +0000"),
+            FixedOffset::east_opt(0)
+        );
+        assert_eq!(offset("2021-03-04 23:30:00 UTC"), FixedOffset::east_opt(0));
+        assert_eq!(offset("2021-03-04 23:30"), None);
+    }
+
     fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<NaiveDateTime> {
         NaiveDate::from_ymd_opt(y, mo, d).and_then(|date| date.and_hms_opt(h, mi, s))
     }
@@ -228,27 +306,21 @@ mod tests {
     #[test]
     fn rfc2822_keeps_wall_clock_of_its_own_offset() {
         assert_eq!(
-            parse_front_matter_date("Sat, 11 Jul 2009 15:00:00 +0000"),
+            local("Sat, 11 Jul 2009 15:00:00 +0000"),
             dt(2009, 7, 11, 15, 0, 0)
         );
         assert_eq!(
-            parse_front_matter_date("Tue, 1 Jul 2003 10:52:37 +0900"),
+            local("Tue, 1 Jul 2003 10:52:37 +0900"),
             dt(2003, 7, 1, 10, 52, 37)
         );
         // Weekday optional, and a wrong weekday is ignored rather than fatal.
+        assert_eq!(local("11 Jul 2009 15:00:00 GMT"), dt(2009, 7, 11, 15, 0, 0));
         assert_eq!(
-            parse_front_matter_date("11 Jul 2009 15:00:00 GMT"),
-            dt(2009, 7, 11, 15, 0, 0)
-        );
-        assert_eq!(
-            parse_front_matter_date("Mon, 11 Jul 2009 15:00:00 +0000"),
+            local("Mon, 11 Jul 2009 15:00:00 +0000"),
             dt(2009, 7, 11, 15, 0, 0)
         );
         // Without a zone.
-        assert_eq!(
-            parse_front_matter_date("Sat, 11 Jul 2009 15:00"),
-            dt(2009, 7, 11, 15, 0, 0)
-        );
+        assert_eq!(local("Sat, 11 Jul 2009 15:00"), dt(2009, 7, 11, 15, 0, 0));
     }
 
     #[test]
@@ -267,10 +339,10 @@ mod tests {
             ("  2021-3-4  ", dt(2021, 3, 4, 0, 0, 0)),
         ];
         for (input, expected) in cases {
-            assert_eq!(parse_front_matter_date(input), expected, "{input}");
+            assert_eq!(local(input), expected, "{input}");
         }
         assert_eq!(
-            parse_front_matter_date("2021-03-04T10:00:00.25+09:00"),
+            local("2021-03-04T10:00:00.25+09:00"),
             NaiveDate::from_ymd_opt(2021, 3, 4).and_then(|d| d.and_hms_milli_opt(10, 0, 0, 250))
         );
     }
@@ -290,7 +362,7 @@ mod tests {
             "20130821",
             "Sat, 32 Jul 2009 15:00:00 +0000",
         ] {
-            assert_eq!(parse_front_matter_date(input), None, "{input}");
+            assert_eq!(local(input), None, "{input}");
         }
     }
 

@@ -1,18 +1,66 @@
-//! Tests of [`parse_post`] as a whole, with small posts written for them,
-//! and (ignored by default) over the real archives in `../shared/corpus`
-//! (next to the repository).
+//! Tests of the Jekyll format as a whole, with small posts written for
+//! them, and (ignored by default) over the real archives in
+//! `../shared/corpus` (next to the repository).
 
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::json;
 
-use super::*;
+use super::testing;
+use super::{Entry, SiteKind, Skip, SkipKind, jekyll};
+use crate::encoding;
+use crate::error::PostError;
+use crate::post::Post;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
+/// Why a file gave no post.
+#[derive(Debug)]
+enum NoPost {
+    Skipped(Skip),
+    Failed(PostError),
+}
+
+impl std::fmt::Display for NoPost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoPost::Skipped(skip) => write!(f, "skipped: {skip}"),
+            NoPost::Failed(error) => write!(f, "failed: {}", error.with_causes()),
+        }
+    }
+}
+
+impl std::error::Error for NoPost {}
+
+type Result<T> = std::result::Result<T, NoPost>;
+
+/// Reads a file of a folder of posts, as the run would: decoded, then read.
+fn parse_post(path: &Path, bytes: &[u8]) -> Result<Post> {
+    parse_in(SiteKind::Plain, path, bytes)
+}
+
+/// Reads a file of a site of `kind`.
+fn parse_in(kind: SiteKind, path: &Path, bytes: &[u8]) -> Result<Post> {
+    let text = encoding::decode(bytes).map_err(NoPost::Failed)?.text;
+    let id = path.to_string_lossy();
+    let site = testing::site(kind);
+    let entries = testing::read_with(jekyll::read, &site, &id, &text).map_err(NoPost::Failed)?;
+    match entries.into_iter().next() {
+        Some(Entry::Post(post)) => Ok(*post),
+        Some(Entry::Skipped { reason, .. }) => Err(NoPost::Skipped(reason)),
+        Some(Entry::Failed { error, .. }) => Err(NoPost::Failed(error)),
+        None => Err(NoPost::Failed(PostError::Empty)),
+    }
+}
+
 fn parse(path: &str, text: &str) -> Result<Post> {
     parse_post(Path::new(path), text.as_bytes())
+}
+
+/// The post's date as its wall clock.
+fn local(post: &Post) -> Option<NaiveDateTime> {
+    post.date.map(|date| date.naive_local())
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<NaiveDateTime> {
@@ -73,10 +121,10 @@ tags:
 #[test]
 fn exported_post_all_fields() -> TestResult {
     let post = parse("_posts/2009-07-11-benkyokai-1.md", EXPORTED)?;
-    assert_eq!(post.path, "_posts/2009-07-11-benkyokai-1.md");
+    assert_eq!(post.id, "_posts/2009-07-11-benkyokai-1.md");
     assert_eq!(post.title, "sagasu#1 勉強会に行ってきた – 前編 & 後編");
     // Day from the file name, time as written in the +0000 offset.
-    assert_eq!(post.date, at(2009, 7, 11, 15, 0, 0));
+    assert_eq!(local(&post), at(2009, 7, 11, 15, 0, 0));
     assert_eq!(post.author.as_deref(), Some("検索 太郎"));
     assert_eq!(post.categories, ["Tech"]);
     assert_eq!(post.tags, ["勉強会", "report"]);
@@ -108,7 +156,7 @@ fn seed_post_from_real_archive() -> TestResult {
     let rel = Path::new("_posts/2009-07-11-hbstudy-1.md");
     let bytes = std::fs::read(corpus("hirofukami").join(rel))?;
     let post = parse_post(rel, &bytes)?;
-    assert_eq!(post.date, at(2009, 7, 11, 15, 0, 0));
+    assert_eq!(local(&post), at(2009, 7, 11, 15, 0, 0));
     assert_eq!(post.url, "/2009/07/11/hbstudy-1/");
     assert!(post.body.contains("インフラエンジニア勉強会"));
     for markup in ["<p>", "<li>", "class=", "&lt;", "&nbsp;"] {
@@ -121,7 +169,7 @@ mod day_rule {
     use super::*;
 
     fn date_of(path: &str, date_line: &str) -> Result<Option<NaiveDateTime>> {
-        parse(path, &format!("---\ntitle: t\n{date_line}\n---\n本文\n")).map(|p| p.date)
+        parse(path, &format!("---\ntitle: t\n{date_line}\n---\n本文\n")).map(|p| local(&p))
     }
 
     #[test]
@@ -198,12 +246,10 @@ mod day_rule {
     #[test]
     fn unparseable_date_without_file_name_date_is_an_error() {
         match date_of("about.md", "date: いつか") {
-            Err(Error::Field {
-                path,
+            Err(NoPost::Failed(PostError::Field {
                 field: "date",
                 message,
-            }) => {
-                assert_eq!(path, Path::new("about.md"));
+            })) => {
                 assert!(message.contains("いつか"), "{message}");
                 assert!(message.contains("RFC 2822"), "{message}");
                 assert!(message.contains("YYYY-MM-DD"), "{message}");
@@ -212,12 +258,12 @@ mod day_rule {
         }
         assert!(matches!(
             date_of("about.md", "date: {y: 2005}"),
-            Err(Error::Field { field: "date", .. })
+            Err(NoPost::Failed(PostError::Field { field: "date", .. }))
         ));
         // An impossible file-name date is no date at all.
         assert!(matches!(
             date_of("2013-02-30-x.md", "date: later"),
-            Err(Error::Field { field: "date", .. })
+            Err(NoPost::Failed(PostError::Field { field: "date", .. }))
         ));
     }
 }
@@ -235,7 +281,7 @@ mod titles {
         let post = parse(path, "---\ndate: 2012-10-01 10:00:00 +0900\n---\n本文\n")?;
         assert_eq!(post.title, "期が終わった");
         // `path` and the derived URL keep the encoding as on disk.
-        assert_eq!(post.path, path);
+        assert_eq!(post.id, path);
         assert_eq!(
             post.url,
             "/2012/10/01/%e6%9c%9f%e3%81%8c%e7%b5%82%e3%82%8f%e3%81%a3%e3%81%9f/"
@@ -274,11 +320,11 @@ mod titles {
     fn unusable_title_is_a_field_error() {
         for line in ["title: {ja: 題名}", "title: [a, b]"] {
             match title_of("x.md", line) {
-                Err(Error::Field {
+                Err(NoPost::Failed(PostError::Field {
                     field: "title",
                     message,
                     ..
-                }) => assert!(message.contains("found a"), "{message}"),
+                })) => assert!(message.contains("found a"), "{message}"),
                 other => panic!("{line}: expected a title field error, got {other:?}"),
             }
         }
@@ -323,14 +369,14 @@ mod lists {
     fn mapping_tags_are_a_field_error() {
         assert!(matches!(
             post_with("tags: {a: 1}"),
-            Err(Error::Field { field: "tags", .. })
+            Err(NoPost::Failed(PostError::Field { field: "tags", .. }))
         ));
         assert!(matches!(
             post_with("categories:\n  - 技術: メモ"),
-            Err(Error::Field {
+            Err(NoPost::Failed(PostError::Field {
                 field: "categories",
                 ..
-            })
+            }))
         ));
     }
 
@@ -350,10 +396,10 @@ mod lists {
         );
         assert!(matches!(
             post_with("author: {twitter: x}"),
-            Err(Error::Field {
+            Err(NoPost::Failed(PostError::Field {
                 field: "author",
                 ..
-            })
+            }))
         ));
         Ok(())
     }
@@ -370,7 +416,6 @@ mod lists {
                 "layout": "post",
                 "SBM_count": ["00010<>1"],
                 "dsq_thread_id": [303],
-                "published": true,
                 "1": "数字キー",
                 // Only top-level lists are de-duplicated.
                 "geo": {"lat": 35.5, "lon": [1, 1]},
@@ -402,18 +447,35 @@ mod urls {
         assert_eq!(post.url, "/2020/02/03/about/");
         assert!(matches!(
             parse("about.md", "---\npermalink: [a]\n---\n"),
-            Err(Error::Field {
+            Err(NoPost::Failed(PostError::Field {
                 field: "permalink",
                 ..
-            })
+            }))
         ));
         Ok(())
     }
 
     #[test]
-    fn path_uses_slashes_and_drops_dot() -> TestResult {
-        let post = parse("./2019/2019-01-05-x.md", "---\n---\n")?;
-        assert_eq!(post.path, "2019/2019-01-05-x.md");
+    fn jekyll_permalink_styles() -> TestResult {
+        let text = "---\ncategories: [Tech, Life Log]\n---\n";
+        let post = parse_in(
+            SiteKind::Jekyll,
+            Path::new("_posts/2019-01-05-x.md"),
+            text.as_bytes(),
+        )?;
+        // Jekyll's default, `date`.
+        assert_eq!(post.url, "/tech/life-log/2019/01/05/x.html");
+        // Folders above `_posts/` are categories too.
+        let post = parse_in(
+            SiteKind::Jekyll,
+            Path::new("diary/_posts/2019-01-05-y.md"),
+            b"---\n---\n",
+        )?;
+        assert_eq!(post.categories, ["diary"]);
+        assert_eq!(post.url, "/diary/2019/01/05/y.html");
+        // `categories: foo bar baz` is three categories, as Jekyll splits it.
+        let post = parse("2019-01-05-z.md", "---\ncategories: foo bar baz\n---\n")?;
+        assert_eq!(post.categories, ["foo", "bar", "baz"]);
         Ok(())
     }
 }
@@ -426,7 +488,7 @@ mod encodings_and_errors {
         let text = "\u{feff}---\r\ntitle: 改行\r\ndate: 2021-03-04 10:00\r\ntags:\r\n  - 一\r\n  - 二\r\n---\r\n段落の\r\n続き\r\n\r\n次の段落\r\n";
         let post = parse("2021-03-04-crlf.md", text)?;
         assert_eq!(post.title, "改行");
-        assert_eq!(post.date, at(2021, 3, 4, 10, 0, 0));
+        assert_eq!(local(&post), at(2021, 3, 4, 10, 0, 0));
         assert_eq!(post.tags, ["一", "二"]);
         assert_eq!(post.body, "段落の 続き\n次の段落\n");
         assert!(!post.body.contains('\r'));
@@ -441,7 +503,7 @@ mod encodings_and_errors {
     fn empty_front_matter_block_is_fine() -> TestResult {
         let post = parse("2020-05-06-empty.md", "---\n---\n本文だけ。\n")?;
         assert_eq!(post.title, "empty");
-        assert_eq!(post.date, at(2020, 5, 6, 0, 0, 0));
+        assert_eq!(local(&post), at(2020, 5, 6, 0, 0, 0));
         assert!(post.categories.is_empty() && post.tags.is_empty() && post.extra.is_empty());
         assert_eq!(post.author, None);
         assert_eq!(post.body, "本文だけ。\n");
@@ -451,56 +513,61 @@ mod encodings_and_errors {
     }
 
     #[test]
-    fn unpublished_posts_are_not_posts() {
-        let err = parse_post(
-            Path::new("draft.md"),
-            "---\ntitle: 下書き\npublished: false\n---\n本文".as_bytes(),
+    fn unpublished_posts_are_drafts() {
+        let err = parse(
+            "draft.md",
+            "---\ntitle: 下書き\npublished: false\n---\n本文",
         )
         .err();
-        assert!(matches!(err, Some(Error::Unpublished { .. })), "{err:?}");
+        assert!(
+            matches!(&err, Some(NoPost::Skipped(skip)) if skip.kind == SkipKind::Draft),
+            "{err:?}"
+        );
     }
 
     #[test]
-    fn error_variants_in_order() {
+    fn repeated_keys_keep_the_last_value_as_jekyll_does() -> TestResult {
+        let post = parse(
+            "_posts/2020-01-01-a.md",
+            "---\ntitle: a\ntags: x\ntitle: b\n---\n",
+        )?;
+        assert_eq!(post.title, "b");
+        assert_eq!(post.tags, ["x"]);
+        Ok(())
+    }
+
+    #[test]
+    fn outcomes_in_order() {
         let path = Path::new("dir/post.md");
         let err = |bytes: &[u8]| parse_post(path, bytes).err();
-        assert!(matches!(err(b""), Some(Error::Empty { path: p }) if p == path));
-        assert!(matches!(err(b" \n\t\r\n"), Some(Error::Empty { .. })));
-        assert!(matches!(err(b"\xEF\xBB\xBF \n"), Some(Error::Empty { .. })));
+        assert!(matches!(err(b""), Some(NoPost::Failed(PostError::Empty))));
+        assert!(matches!(
+            err(b" \n\t\r\n"),
+            Some(NoPost::Failed(PostError::Empty))
+        ));
+        assert!(matches!(
+            err(b"\xEF\xBB\xBF \n"),
+            Some(NoPost::Failed(PostError::Empty))
+        ));
         // Invalid UTF-8 with a NUL is binary; a stray NUL in valid UTF-8 text
         // (a real efcl post has one) is kept as text.
-        assert!(matches!(err(b"\xff\x00abc"), Some(Error::Binary { .. })));
+        assert!(matches!(
+            err(b"\xff\x00abc"),
+            Some(NoPost::Failed(PostError::Binary))
+        ));
         assert!(err(b"---\ntitle: a\n---\nA\x00B").is_none());
-        assert!(matches!(
-            err(b"---\ntitle: \xe6\x97\n---\n"),
-            Some(Error::NotUtf8 { offset: 11, .. })
-        ));
-        // The offset counts the BOM.
-        assert!(matches!(
-            err(b"\xEF\xBB\xBF---\n\xff"),
-            Some(Error::NotUtf8 { offset: 7, .. })
-        ));
-        assert!(matches!(
-            err("本文だけ\n".as_bytes()),
-            Some(Error::NoFrontMatter { .. })
-        ));
-        assert!(matches!(
-            err(b"\n---\n---\n"),
-            Some(Error::NoFrontMatter { .. })
-        ));
-        assert!(matches!(
-            err(b"title: a\n---\n"),
-            Some(Error::NoFrontMatter { .. })
-        ));
+        let no_front_matter = |e: Option<NoPost>| matches!(e, Some(NoPost::Skipped(skip)) if skip.kind == SkipKind::NotAPost);
+        assert!(no_front_matter(err("本文だけ\n".as_bytes())));
+        assert!(no_front_matter(err(b"\n---\n---\n")));
+        assert!(no_front_matter(err(b"title: a\n---\n")));
         match err(b"---\ntitle: a\n") {
-            Some(Error::FrontMatter { path: p, message }) => {
-                assert_eq!(p, path);
+            Some(NoPost::Failed(PostError::FrontMatter(message))) => {
                 assert!(message.contains("closing"), "{message}");
             }
             other => panic!("expected unterminated front matter, got {other:?}"),
         }
         match err(b"---\ntitle: a\ntags: [x\n---\n") {
-            Some(Error::FrontMatter { message, .. }) => {
+            Some(NoPost::Failed(PostError::FrontMatter(message))) => {
                 assert!(message.contains("line"), "{message}");
                 assert!(message.contains("column"), "{message}");
             }
@@ -508,23 +575,44 @@ mod encodings_and_errors {
         }
         assert!(matches!(
             err(b"---\n- a\n- b\n---\n"),
-            Some(Error::FrontMatter { .. })
+            Some(NoPost::Failed(PostError::FrontMatter(_)))
         ));
         assert!(matches!(
             err(b"---\njust words\n---\n"),
-            Some(Error::FrontMatter { .. })
-        ));
-        assert!(matches!(
-            err(b"---\ntitle: a\ntitle: b\n---\n"),
-            Some(Error::FrontMatter { .. })
+            Some(NoPost::Failed(PostError::FrontMatter(_)))
         ));
         assert!(matches!(
             err(b"---\ntitle: {a: 1}\n---\n"),
-            Some(Error::Field { field: "title", .. })
+            Some(NoPost::Failed(PostError::Field { field: "title", .. }))
         ));
-        // Messages name the file.
-        let message = err(b"").map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("dir/post.md"), "{message}");
+    }
+
+    #[test]
+    fn pages_outside_posts_that_are_templates_are_skipped() -> TestResult {
+        let parse =
+            |path: &str, text: &str| parse_in(SiteKind::Jekyll, Path::new(path), text.as_bytes());
+        let template = |e: Option<NoPost>| matches!(e, Some(NoPost::Skipped(skip)) if skip.kind == SkipKind::Template);
+        assert!(template(
+            parse(
+                "index.html",
+                "---\nlayout: default\n---\n{% for post in site.posts %}{% endfor %}\n"
+            )
+            .err()
+        ));
+        assert!(template(
+            parse("404.html", "---\nlayout: default\n---\nPage not found\n").err()
+        ));
+        let about = parse("about.md", "---\ntitle: このブログについて\n---\n本文\n")?;
+        assert_eq!(about.url, "/about.html");
+        // Liquid inside a post is content, not a template.
+        assert!(
+            parse(
+                "_posts/2020-01-01-liquid.md",
+                "---\n---\n{% raw %}{{ x }}{% endraw %}\n"
+            )
+            .is_ok()
+        );
+        Ok(())
     }
 }
 
@@ -557,29 +645,25 @@ mod bodies {
 }
 
 #[test]
-fn post_file_extensions() {
-    for yes in [
-        "a.md",
-        "a.MD",
-        "dir/a.markdown",
-        "a.mdown",
-        "a.Html",
-        "x.y.md",
-    ] {
-        assert!(is_post_file(Path::new(yes)), "{yes}");
+fn source_extensions() {
+    for yes in ["md", "MD", "markdown", "mdown", "Html", "htm", "mkd"] {
+        assert!(super::is_source_extension(yes), "{yes}");
     }
-    for no in ["a", "a.txt", "a.mkd", "md", "a.md.bak", "a.htm", ".md.swp"] {
-        assert!(!is_post_file(Path::new(no)), "{no}");
+    for no in ["", "bak", "swp", "png", "css"] {
+        assert!(!super::is_source_extension(no), "{no}");
     }
 }
 
-/// All post files under `dir`, sorted, as paths relative to `root`.
+/// All Markdown and HTML files under `dir`, sorted, as paths relative to
+/// `root`.
 fn post_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
             post_files(root, &path, out)?;
-        } else if is_post_file(&path)
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown" || e == "html")
             && let Ok(rel) = path.strip_prefix(root)
         {
             out.push(rel.to_path_buf());
@@ -607,6 +691,7 @@ struct ArchiveReport {
 }
 
 fn scan_archive(root: &Path) -> std::result::Result<ArchiveReport, Box<dyn std::error::Error>> {
+    use crate::{date, front_matter};
     let mut files = Vec::new();
     post_files(root, root, &mut files)?;
     let mut report = ArchiveReport::default();
@@ -627,19 +712,22 @@ fn scan_archive(root: &Path) -> std::result::Result<ArchiveReport, Box<dyn std::
         let (file_day, _) = date::split_file_name_date(&stem);
         // The front matter date on its own.
         let text = std::str::from_utf8(&bytes)?.trim_start_matches('\u{feff}');
-        let mapping = front_matter::parse_mapping(
-            front_matter::split(text)
-                .map_err(|e| format!("{e:?}"))?
-                .yaml,
-        )?;
-        let written = mapping
-            .get("date")
-            .and_then(|v| v.as_str())
-            .and_then(date::parse_front_matter_date);
+        let mut front_matter =
+            front_matter::parse(&front_matter::split(text).map_err(|e| e.message())?)?;
+        let written = front_matter
+            .take("date")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .and_then(|text| date::parse_front_matter_date(&text))
+            .map(|written| written.local);
         match (file_day, written) {
             (Some(day), Some(written)) => {
-                assert_eq!(post.date.map(|d| d.date()), Some(day), "{}", rel.display());
-                assert_eq!(post.date.map(|d| d.time()), Some(written.time()));
+                assert_eq!(
+                    local(&post).map(|d| d.date()),
+                    Some(day),
+                    "{}",
+                    rel.display()
+                );
+                assert_eq!(local(&post).map(|d| d.time()), Some(written.time()));
                 if written.date() != day {
                     report.front_matter_day_differs += 1;
                     if written.date().pred_opt() == Some(day) {
@@ -649,12 +737,13 @@ fn scan_archive(root: &Path) -> std::result::Result<ArchiveReport, Box<dyn std::
             }
             (Some(day), None) => {
                 report.file_name_date_only += 1;
-                assert_eq!(post.date, Some(day.and_time(NaiveTime::MIN)));
+                assert_eq!(local(&post), Some(day.and_time(NaiveTime::MIN)));
             }
             (None, _) => {}
         }
+        let permalink = front_matter.take("permalink");
         if let (Some(date), Some(permalink)) =
-            (post.date, mapping.get("permalink").and_then(|v| v.as_str()))
+            (local(&post), permalink.as_ref().and_then(|v| v.as_str()))
         {
             let parts: Vec<&str> = permalink.split('/').filter(|s| !s.is_empty()).collect();
             if let [y, m, d, ..] = parts[..]
@@ -668,7 +757,7 @@ fn scan_archive(root: &Path) -> std::result::Result<ArchiveReport, Box<dyn std::
                     .push(format!("{} {permalink}", rel.display()));
             }
         }
-        if !mapping.contains_key("title") {
+        if front_matter.take("title").is_none() {
             report.untitled += 1;
         }
         if post.body.trim().is_empty() {

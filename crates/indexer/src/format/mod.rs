@@ -1,0 +1,485 @@
+//! Source formats: which files each format claims, and reading them.
+//!
+//! One table, [`RULES`], says which files each format reads: by extension,
+//! by its place in the site ([`Site::kind`]), and by a sniff of its first
+//! bytes. The first row that claims a file decides its format; a file no row
+//! claims is skipped as not a post. Every format module has the same entry
+//! point, `read(&SourceFile) -> Result<Vec<Entry>, PostError>`: an `Err`
+//! fails the whole file (it keeps whatever was indexed from it), an entry
+//! fails, skips or yields one post.
+//!
+//! | format | files | claimed by |
+//! |---|---|---|
+//! | WordPress export (WXR) | `.xml` | `<rss` with the `wp:` export namespace |
+//! | Movable Type / TypePad export | `.txt` | `AUTHOR:`/`TITLE:`/`DATE:` key lines before the first `-----` |
+//! | Hatena Blog (blogsync) | `.md`, `.txt`, `.html` | front matter with `EditURL:` |
+//! | Qiita (qiita-cli) | `.md` | `public/` of a folder with `.qiita/` or `qiita.config.json` |
+//! | Zenn (zenn-cli) | `.md` | `articles/` of a folder with `articles/` and `books/` or zenn-cli in `package.json` |
+//! | Hugo | `.md`, `.markdown`, `.html` | `content/` of a Hugo site, or `+++`/`{` front matter anywhere |
+//! | MDX | `.mdx` | any |
+//! | Rendered page | `.html`, `.htm` | a rendered site (`_site`, `public`, or `--site`) |
+//! | Jekyll | `.md`, `.markdown`, `.mdown`, `.mkd`, `.html`, `.htm` | everything else with those extensions |
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::error::PostError;
+use crate::post::Post;
+
+pub(crate) mod hatena;
+pub(crate) mod hugo;
+pub(crate) mod jekyll;
+pub(crate) mod mdx;
+pub(crate) mod movable_type;
+pub(crate) mod page;
+pub(crate) mod qiita;
+pub(crate) mod zenn;
+
+#[cfg(test)]
+mod jekyll_tests;
+
+/// A source format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    WordPress,
+    #[serde(rename = "movable-type")]
+    MovableType,
+    Hatena,
+    Qiita,
+    Zenn,
+    Hugo,
+    Mdx,
+    Page,
+    Jekyll,
+}
+
+impl Format {
+    /// The format's name, as reports show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::WordPress => "WordPress export",
+            Format::MovableType => "Movable Type export",
+            Format::Hatena => "Hatena Blog (blogsync)",
+            Format::Qiita => "Qiita",
+            Format::Zenn => "Zenn",
+            Format::Hugo => "Hugo",
+            Format::Mdx => "MDX",
+            Format::Page => "rendered page",
+            Format::Jekyll => "Jekyll",
+        }
+    }
+}
+
+impl Format {
+    /// Every format, in the table's order.
+    pub const ALL: [Format; 9] = [
+        Format::WordPress,
+        Format::MovableType,
+        Format::Hatena,
+        Format::Qiita,
+        Format::Zenn,
+        Format::Hugo,
+        Format::Mdx,
+        Format::Page,
+        Format::Jekyll,
+    ];
+
+    /// The format's key, as the index and the JSON report store it
+    /// (`wordpress`, `movable-type` …).
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::WordPress => "wordpress",
+            Format::MovableType => "movable-type",
+            Format::Hatena => "hatena",
+            Format::Qiita => "qiita",
+            Format::Zenn => "zenn",
+            Format::Hugo => "hugo",
+            Format::Mdx => "mdx",
+            Format::Page => "page",
+            Format::Jekyll => "jekyll",
+        }
+    }
+
+    /// The format with this [`key`](Self::key).
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|format| format.key() == key)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What kind of site a folder is, from the files at its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SiteKind {
+    /// `_config.yml` (or `.yaml`, `.toml`) or `_posts/`.
+    Jekyll,
+    /// `hugo.toml` (or `.yaml`, `.json`), or `config.toml` beside `content/`.
+    Hugo,
+    /// `.qiita/` or `qiita.config.json`.
+    Qiita,
+    /// `articles/` beside `books/`, or zenn-cli in `package.json`.
+    Zenn,
+    /// A rendered site: HTML pages are the posts.
+    Rendered,
+    /// None of these: every file is read by its own format.
+    Plain,
+}
+
+/// The site a file belongs to: what its layout and settings say about
+/// reading its posts.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site's root folder: file ids are relative to it.
+    pub root: PathBuf,
+    /// What the root's files say the site is.
+    pub kind: SiteKind,
+    /// The zone of dates written without an offset.
+    pub timezone: Tz,
+    /// Prefix of URLs built from paths (Jekyll's `baseurl`, the settings'
+    /// `base_url`), without a trailing `/`.
+    pub base_url: String,
+    /// Jekyll's `permalink` style or template (`date`, `pretty`,
+    /// `/:categories/:year/:month/:day/:title:output_ext`).
+    pub permalink: Option<String>,
+    /// The time of the run: later dates are scheduled, not published.
+    pub now: DateTime<Utc>,
+}
+
+/// One source file, decoded, as a format module reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SourceFile<'a> {
+    /// The file's id: its path relative to the site root, `/`-separated.
+    pub id: &'a str,
+    /// Its text, decoded to UTF-8, without a BOM.
+    pub text: &'a str,
+    /// Its site.
+    pub site: &'a Site,
+}
+
+/// What a format read from one part of a file.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// A published post.
+    Post(Box<Post>),
+    /// Not a published post: a draft, a private post, a layout …
+    Skipped { id: String, reason: Skip },
+    /// A post that cannot be read; the rest of the file can.
+    Failed { id: String, error: PostError },
+}
+
+/// Why a file or an entry is not a published post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skip {
+    /// What kind of reason.
+    pub kind: SkipKind,
+    /// How the source says so (`draft: true`, `wp:status` `future` …).
+    pub detail: String,
+}
+
+/// The kinds of [`Skip`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// No format reads the file (an image, a stylesheet, a README).
+    NotAPost,
+    /// The site does not publish it (Jekyll's `_drafts`, `_layouts` …, an
+    /// `exclude` pattern).
+    Excluded,
+    /// A draft, or otherwise not published.
+    Draft,
+    /// Private, or password-protected beyond its title.
+    Private,
+    /// Published later than the run.
+    Scheduled,
+    /// Expired (Hugo's `expiryDate`).
+    Expired,
+    /// A template, list page or other page that is not a post.
+    Template,
+}
+
+impl Skip {
+    pub(crate) fn new(kind: SkipKind, detail: impl Into<String>) -> Self {
+        Skip {
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl SkipKind {
+    /// A short name, as reports show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipKind::NotAPost => "not a post",
+            SkipKind::Excluded => "excluded",
+            SkipKind::Draft => "draft",
+            SkipKind::Private => "private",
+            SkipKind::Scheduled => "scheduled",
+            SkipKind::Expired => "expired",
+            SkipKind::Template => "template",
+        }
+    }
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.detail)
+    }
+}
+
+/// One row of the format table: a format claims a file when its extension
+/// is one of `extensions` and both tests (where given) pass.
+struct Rule {
+    format: Format,
+    /// Lowercase extensions, without the dot.
+    extensions: &'static [&'static str],
+    /// Claims the file by its place in the site: `(site, file id)`.
+    place: Option<fn(&Site, &str) -> bool>,
+    /// Claims the file by its first bytes (decoded).
+    sniff: Option<fn(&str) -> bool>,
+}
+
+const MARKDOWN_AND_HTML: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn", "html", "htm"];
+
+/// The format table, in priority order.
+const RULES: &[Rule] = &[
+    Rule {
+        format: Format::MovableType,
+        extensions: &["txt"],
+        place: None,
+        sniff: Some(movable_type::sniff),
+    },
+    Rule {
+        format: Format::Hatena,
+        extensions: &["md", "txt", "html"],
+        place: None,
+        sniff: Some(hatena::sniff),
+    },
+    Rule {
+        format: Format::Page,
+        extensions: &["html", "htm"],
+        place: Some(|site, _| site.kind == SiteKind::Rendered),
+        sniff: None,
+    },
+    Rule {
+        format: Format::Qiita,
+        extensions: &["md"],
+        place: Some(qiita::in_public),
+        sniff: None,
+    },
+    Rule {
+        format: Format::Zenn,
+        extensions: &["md"],
+        place: Some(zenn::in_articles),
+        sniff: None,
+    },
+    Rule {
+        format: Format::Hugo,
+        extensions: &["md", "markdown", "html", "htm"],
+        place: Some(hugo::in_content),
+        sniff: None,
+    },
+    Rule {
+        format: Format::Hugo,
+        extensions: &["md", "markdown", "html", "htm"],
+        place: None,
+        sniff: Some(hugo::sniff),
+    },
+    Rule {
+        format: Format::Mdx,
+        extensions: &["mdx"],
+        place: None,
+        sniff: None,
+    },
+    Rule {
+        format: Format::Jekyll,
+        extensions: MARKDOWN_AND_HTML,
+        place: None,
+        sniff: None,
+    },
+];
+
+/// Whether some format reads files with this extension (lowercase or not).
+/// The walk reads only these; every other file is skipped unread.
+pub fn is_source_extension(extension: &str) -> bool {
+    RULES.iter().any(|rule| {
+        rule.extensions
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(extension))
+    })
+}
+
+/// The format that reads a file: the first rule of the table that claims
+/// it. `None` when no format does.
+pub(crate) fn detect(site: &Site, id: &str, text: &str) -> Option<Format> {
+    let extension = id
+        .rsplit_once('/')
+        .map_or(id, |(_, name)| name)
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)?;
+    // The sniffs look at the start of the file only.
+    let head = head(text, 4096);
+    RULES
+        .iter()
+        .find(|rule| {
+            rule.extensions
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(extension))
+                && rule.place.is_none_or(|place| place(site, id))
+                && rule.sniff.is_none_or(|sniff| sniff(head))
+        })
+        .map(|rule| rule.format)
+}
+
+/// Reads a file in its format.
+pub(crate) fn read(format: Format, file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
+    match format {
+        Format::Qiita => qiita::read(file),
+        Format::Zenn => zenn::read(file),
+        Format::Hugo => hugo::read(file),
+        Format::Page => page::read(file),
+        Format::Mdx => mdx::read(file),
+        Format::Jekyll => jekyll::read(file),
+        Format::MovableType => movable_type::read(file),
+        Format::Hatena => hatena::read(file),
+        other => Err(PostError::Malformed {
+            format: other.name(),
+            message: "this format is not read yet".to_owned(),
+        }),
+    }
+}
+
+/// The first `max` bytes of `text`, cut at a character boundary.
+fn head(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Helpers for the format modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fmt::Write as _;
+    use std::path::PathBuf;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::{Entry, Site, SiteKind, SourceFile};
+    use crate::error::PostError;
+
+    /// A site of `kind` in Asia/Tokyo, read on 2026-01-01.
+    pub(crate) fn site(kind: SiteKind) -> Site {
+        Site {
+            root: PathBuf::from("/site"),
+            kind,
+            timezone: chrono_tz::Asia::Tokyo,
+            base_url: String::new(),
+            permalink: None,
+            now: Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Every file of the fixture site `tests/fixtures/formats/{name}` as the
+    /// archive walk finds it and the format table reads it, read on
+    /// 2026-01-01: each file's format and golden entries, then the files
+    /// the walk passed over, with why.
+    pub(crate) fn site_fixture(name: &str) -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/formats")
+            .join(name);
+        let walk = crate::archive::walk(
+            std::slice::from_ref(&root),
+            &crate::archive::ArchiveSettings::default(),
+            site(SiteKind::Plain).now,
+        )
+        .expect("the fixture site is walked");
+        let mut out = String::new();
+        for found in &walk.files {
+            let text = std::fs::read_to_string(&found.path).expect("the fixture is UTF-8");
+            let file = SourceFile {
+                id: &found.id,
+                text: &text,
+                site: &found.site,
+            };
+            match super::detect(&found.site, &found.id, &text) {
+                Some(format) => {
+                    let _ = writeln!(out, "== {} ({})", found.id, format.key());
+                    match super::read(format, &file) {
+                        Ok(entries) => out.push_str(&golden(&entries)),
+                        Err(error) => {
+                            let _ = writeln!(out, "failed: {}", error.with_causes());
+                        }
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "== {} (no format)", found.id);
+                }
+            }
+        }
+        for passed in &walk.passed {
+            let path = passed.path.strip_prefix(&root).unwrap_or(&passed.path);
+            let _ = writeln!(out, "passed {}: {}", path.display(), passed.reason);
+        }
+        out
+    }
+
+    /// Reads `text` as the file `id` of `site` with `read`.
+    pub(crate) fn read_with(
+        read: fn(&SourceFile<'_>) -> Result<Vec<Entry>, PostError>,
+        site: &Site,
+        id: &str,
+        text: &str,
+    ) -> Result<Vec<Entry>, PostError> {
+        read(&SourceFile { id, text, site })
+    }
+
+    /// The entries as a golden text: every field of every post (the body's
+    /// first 80 characters), and every skip and failure.
+    pub(crate) fn golden(entries: &[Entry]) -> String {
+        let mut out = String::new();
+        for entry in entries {
+            let _ = match entry {
+                Entry::Post(post) => {
+                    let body: String = post.body.chars().take(80).collect();
+                    writeln!(
+                        out,
+                        "post {}\n  file: {}\n  title: {}\n  date: {}\n  author: {}\n  tags: {:?}\n  categories: {:?}\n  url: {}\n  body: {:?}\n  extra: {}",
+                        post.id,
+                        post.file,
+                        post.title,
+                        post.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+                        post.author.as_deref().unwrap_or_default(),
+                        post.tags,
+                        post.categories,
+                        post.url,
+                        body,
+                        serde_json::Value::Object(post.extra.clone()),
+                    )
+                }
+                Entry::Skipped { id, reason } => writeln!(out, "skipped {id}: {reason}"),
+                Entry::Failed { id, error } => {
+                    writeln!(out, "failed {id}: {}", error.with_causes())
+                }
+            };
+        }
+        out
+    }
+}

@@ -1,0 +1,827 @@
+//! Front matter blocks: finding them (YAML between `---` lines, TOML
+//! between `+++` lines, a JSON object), parsing them into [`FrontMatter`],
+//! and turning their values into the shapes a [`crate::post::Post`] needs.
+//!
+//! Keys keep their order; a repeated key is not an error, and the last value
+//! wins, as with Ruby's YAML parser that Jekyll uses. A block larger than
+//! [`MAX_SIZE`] or nested deeper than [`MAX_DEPTH`] is refused before it is
+//! parsed, so a hostile block costs milliseconds.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_yaml::Value;
+
+use crate::post::Names;
+
+/// Largest front matter block read: 1 MiB.
+pub(crate) const MAX_SIZE: usize = 1 << 20;
+/// Deepest nesting of lists and mappings in a front matter block.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The syntax of a front matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    Yaml,
+    Toml,
+    Json,
+}
+
+/// A post split at its front matter delimiters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Split<'a> {
+    pub syntax: Syntax,
+    /// The block between the delimiter lines (may be empty); for JSON, the
+    /// object with its braces.
+    pub source: &'a str,
+    /// Everything after the block.
+    pub body: &'a str,
+}
+
+/// Why a text has no usable front matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SplitError {
+    /// The text does not start with a front matter block.
+    Missing,
+    /// The opening delimiter has no closing one.
+    Unterminated(Syntax),
+}
+
+impl SplitError {
+    /// The message for an unterminated block.
+    pub(crate) fn message(self) -> String {
+        match self {
+            SplitError::Missing => "no front matter".to_owned(),
+            SplitError::Unterminated(Syntax::Yaml) => {
+                "the opening `---` line has no closing `---` or `...` line".to_owned()
+            }
+            SplitError::Unterminated(Syntax::Toml) => {
+                "the opening `+++` line has no closing `+++` line".to_owned()
+            }
+            SplitError::Unterminated(Syntax::Json) => {
+                "the JSON front matter object is not closed".to_owned()
+            }
+        }
+    }
+}
+
+/// Splits a post (BOM already removed) into front matter and body. YAML as
+/// Jekyll does: the first line is `---`, the block ends at the next line
+/// that is `---` or `...`; TOML likewise between `+++` lines (Hugo); JSON
+/// when the text starts with `{`, up to the object's closing brace (Hugo).
+/// Trailing spaces and `\r` on delimiter lines are ignored.
+pub(crate) fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    if text.starts_with('{') {
+        return split_json(text);
+    }
+    let (first, start) = line_at(text, 0);
+    let (syntax, closing): (Syntax, &[&str]) = match first.trim_end_matches([' ', '\t', '\r']) {
+        "---" => (Syntax::Yaml, &["---", "..."]),
+        "+++" => (Syntax::Toml, &["+++"]),
+        _ => return Err(SplitError::Missing),
+    };
+    let mut pos = start;
+    while pos < text.len() {
+        let (line, next) = line_at(text, pos);
+        if closing.contains(&line.trim_end_matches([' ', '\t', '\r'])) {
+            return Ok(Split {
+                syntax,
+                source: &text[start..pos],
+                body: &text[next..],
+            });
+        }
+        pos = next;
+    }
+    Err(SplitError::Unterminated(syntax))
+}
+
+/// A JSON object at the start of the text, found by matching braces outside
+/// strings.
+fn split_json(text: &str) -> Result<Split<'_>, SplitError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, byte) in text.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let rest = &text[i + 1..];
+                    let body = rest
+                        .strip_prefix("\r\n")
+                        .or_else(|| rest.strip_prefix('\n'));
+                    return Ok(Split {
+                        syntax: Syntax::Json,
+                        source: &text[..=i],
+                        body: body.unwrap_or(rest),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(SplitError::Unterminated(Syntax::Json))
+}
+
+/// The line starting at `pos` (without its `\n`) and where the next starts.
+fn line_at(text: &str, pos: usize) -> (&str, usize) {
+    match text[pos..].find('\n') {
+        Some(i) => (&text[pos..pos + i], pos + i + 1),
+        None => (&text[pos..], text.len()),
+    }
+}
+
+/// A parsed front matter block: its keys in order, each with its last
+/// value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct FrontMatter {
+    /// Keys in first-seen order; a taken key leaves `None`.
+    pairs: Vec<Option<(String, Value)>>,
+    /// Where each key is in `pairs`.
+    index: HashMap<String, usize>,
+}
+
+impl FrontMatter {
+    /// Removes and returns the value of `key` (exact spelling).
+    pub(crate) fn take(&mut self, key: &str) -> Option<Value> {
+        let index = self.index.remove(key)?;
+        self.pairs.get_mut(index)?.take().map(|(_, value)| value)
+    }
+
+    /// Removes and returns the value of `key`, matched ASCII
+    /// case-insensitively (Hugo's `Title`, `PublishDate`). Of several
+    /// spellings, the last one written wins.
+    pub(crate) fn take_ci(&mut self, key: &str) -> Option<Value> {
+        let spellings: Vec<String> = self
+            .index
+            .keys()
+            .filter(|k| k.eq_ignore_ascii_case(key))
+            .cloned()
+            .collect();
+        let mut found: Option<(usize, Value)> = None;
+        for spelling in spellings {
+            let Some(index) = self.index.remove(&spelling) else {
+                continue;
+            };
+            if let Some(Some((_, value))) = self.pairs.get_mut(index).map(Option::take)
+                && found.as_ref().is_none_or(|(at, _)| *at < index)
+            {
+                found = Some((index, value));
+            }
+        }
+        found.map(|(_, value)| value)
+    }
+
+    /// The remaining keys and values, as JSON, with repeated list values
+    /// de-duplicated (top-level lists only).
+    pub(crate) fn into_extra(self) -> serde_json::Map<String, serde_json::Value> {
+        self.pairs
+            .into_iter()
+            .flatten()
+            .map(|(key, value)| (key, dedup_list(to_json(value))))
+            .collect()
+    }
+
+    /// Keeps the last value of each key, where the first occurrence was.
+    fn insert(&mut self, key: String, value: Value) {
+        match self.index.get(&key) {
+            Some(&index) => self.pairs[index] = Some((key, value)),
+            None => {
+                self.index.insert(key.clone(), self.pairs.len());
+                self.pairs.push(Some((key, value)));
+            }
+        }
+    }
+
+    /// Inserts a key unless it is there already.
+    fn insert_default(&mut self, key: String, value: Value) {
+        if !self.index.contains_key(&key) {
+            self.insert(key, value);
+        }
+    }
+}
+
+/// Parses a front matter block. The error is a human message, with the
+/// line and column where the parser gives them.
+pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, String> {
+    let source = split.source;
+    if source.len() > MAX_SIZE {
+        return Err(format!(
+            "the block is {} bytes, past the limit of {MAX_SIZE}",
+            source.len()
+        ));
+    }
+    if let Some(depth) = deeper_than(source, MAX_DEPTH) {
+        return Err(format!(
+            "lists and mappings nest {depth} deep or more, past the limit of {MAX_DEPTH}"
+        ));
+    }
+    let pairs = match split.syntax {
+        Syntax::Yaml => serde_yaml::from_str::<Pairs>(source).map_err(|e| match e.location() {
+            // serde_yaml counts from the first line after the opening `---`.
+            Some(location) => format!(
+                "{e} (front matter line {} is line {} of the file)",
+                location.line(),
+                location.line() + 1
+            ),
+            None => e.to_string(),
+        })?,
+        Syntax::Toml => toml::from_str::<Pairs>(source).map_err(|e| e.to_string())?,
+        Syntax::Json => serde_json::from_str::<Pairs>(source).map_err(|e| e.to_string())?,
+    };
+    let mut front_matter = FrontMatter::default();
+    let mut merged = Vec::new();
+    for (key, value) in pairs.0 {
+        match key_text(key).as_str() {
+            // YAML merge key at the top level: its pairs are defaults.
+            "<<" => merged.push(value),
+            key => front_matter.insert(key.to_owned(), untoml(value)),
+        }
+    }
+    for value in merged {
+        let Value::Mapping(mapping) = untag(value) else {
+            return Err("`<<` must merge a mapping".to_owned());
+        };
+        for (key, value) in mapping {
+            front_matter.insert_default(key_text(key), value);
+        }
+    }
+    Ok(front_matter)
+}
+
+/// Whether flow or block nesting reaches `limit`: returns the depth found.
+/// A conservative scan (brackets outside quotes, and indentation), made
+/// before the parser sees the block.
+fn deeper_than(source: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for line in source.lines() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        if indent / 2 >= limit {
+            return Some(indent / 2);
+        }
+        for byte in line.bytes() {
+            match (quote, byte) {
+                (Some(q), b) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(byte),
+                (None, b'#') => break,
+                (None, b'[' | b'{') => {
+                    depth += 1;
+                    if depth >= limit {
+                        return Some(depth);
+                    }
+                }
+                (None, b']' | b'}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // A single-quoted YAML scalar does not span lines in front matter
+        // keys worth scanning; reset to stay conservative.
+        if quote == Some(b'\'') {
+            quote = None;
+        }
+    }
+    None
+}
+
+/// The top-level pairs of a block, in order, repeats included.
+struct Pairs(Vec<(Value, Value)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PairsVisitor)
+    }
+}
+
+struct PairsVisitor;
+
+impl<'de> Visitor<'de> for PairsVisitor {
+    type Value = Pairs;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping of `key: value` lines")
+    }
+
+    fn visit_unit<E>(self) -> Result<Pairs, E> {
+        Ok(Pairs(Vec::new()))
+    }
+
+    fn visit_none<E>(self) -> Result<Pairs, E> {
+        Ok(Pairs(Vec::new()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
+        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            pairs.push((key, value));
+        }
+        Ok(Pairs(pairs))
+    }
+}
+
+/// Any value, read leniently: a repeated key in a nested mapping keeps its
+/// last value (as at the top level), an integer too large for 64 bits is
+/// kept as its text, and a tag is dropped. Unknown keys never fail a post.
+struct Lenient(Value);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> Visitor<'de> for LenientVisitor {
+    type Value = Lenient;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Lenient, E> {
+        Ok(Lenient(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Lenient, E> {
+        Ok(Lenient(Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Lenient, E> {
+        Ok(Lenient(Value::from(v)))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Lenient, E> {
+        Ok(Lenient(i64::try_from(v).map_or_else(
+            |_| Value::String(v.to_string()),
+            Value::from,
+        )))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Lenient, E> {
+        Ok(Lenient(u64::try_from(v).map_or_else(
+            |_| Value::String(v.to_string()),
+            Value::from,
+        )))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Lenient, E> {
+        Ok(Lenient(Value::from(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Lenient, E> {
+        Ok(Lenient(Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Lenient, E> {
+        Ok(Lenient(Value::String(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Lenient, E> {
+        Ok(Lenient(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Lenient, E> {
+        Ok(Lenient(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Lenient, D::Error> {
+        Lenient::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Lenient(Value::Sequence(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
+        let mut mapping = serde_yaml::Mapping::new();
+        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            mapping.insert(key, value);
+        }
+        Ok(Lenient(Value::Mapping(mapping)))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Lenient, A::Error> {
+        use serde::de::VariantAccess;
+        // A YAML tag (`!tag value`): the value without its tag.
+        let (_tag, variant) = data.variant::<String>()?;
+        variant.newtype_variant::<Lenient>()
+    }
+}
+
+/// TOML dates reach a foreign value type as a one-key mapping; this turns
+/// them back into their text.
+fn untoml(value: Value) -> Value {
+    const DATETIME_KEY: &str = "$__toml_private_datetime";
+    match value {
+        Value::Mapping(mapping) if mapping.len() == 1 && mapping.contains_key(DATETIME_KEY) => {
+            mapping
+                .into_iter()
+                .next()
+                .map_or(Value::Null, |(_, text)| text)
+        }
+        Value::Mapping(mapping) => Value::Mapping(
+            mapping
+                .into_iter()
+                .map(|(key, value)| (key, untoml(value)))
+                .collect(),
+        ),
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(untoml).collect()),
+        other => other,
+    }
+}
+
+/// Drops YAML tags (`!foo bar` → `bar`).
+fn untag(value: Value) -> Value {
+    match value {
+        Value::Tagged(tagged) => untag(tagged.value),
+        other => other,
+    }
+}
+
+/// "a string", "a list" …, for messages.
+pub(crate) fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(tagged) => kind(&tagged.value),
+    }
+}
+
+/// A scalar as text (`2008` → "2008", `true` → "true"); `Ok(None)` for null.
+/// `Err` with the value's kind for lists and mappings.
+pub(crate) fn scalar_text(value: Value) -> Result<Option<String>, &'static str> {
+    match untag(value) {
+        Value::Null => Ok(None),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::String(s) => Ok(Some(s)),
+        other => Err(kind(&other)),
+    }
+}
+
+/// Adds the entries of a `tags`/`categories`-like value to `names`: a list
+/// (nested lists are flattened; null items skipped), a string of entries
+/// split at `separator`, a number or boolean, or null (nothing). `Err` names the
+/// offending kind.
+pub(crate) fn extend_names(
+    names: &mut Names,
+    value: Value,
+    separator: Separator,
+) -> Result<(), String> {
+    match untag(value) {
+        Value::Null => Ok(()),
+        Value::String(s) => {
+            match separator {
+                Separator::Comma => s.split(',').for_each(|entry| names.push(entry)),
+                Separator::SpaceOrComma => s
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .for_each(|entry| names.push(entry)),
+            }
+            Ok(())
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                match untag(item) {
+                    Value::Sequence(inner) => {
+                        extend_names(names, Value::Sequence(inner), separator)?;
+                    }
+                    Value::Mapping(_) => {
+                        return Err("expected a list of names, found a mapping in the list \
+                                    (a `name: value` item? quote it)"
+                            .to_owned());
+                    }
+                    // A list item is one name even if it contains separators.
+                    scalar => match scalar_text(scalar) {
+                        Ok(text) => names.push(text.as_deref().unwrap_or_default()),
+                        Err(found) => return Err(format!("unexpected {found} in the list")),
+                    },
+                }
+            }
+            Ok(())
+        }
+        scalar @ (Value::Bool(_) | Value::Number(_)) => {
+            let text = scalar_text(scalar).ok().flatten();
+            names.push(text.as_deref().unwrap_or_default());
+            Ok(())
+        }
+        other => Err(format!(
+            "expected a list or a comma-separated string, found {}",
+            kind(&other)
+        )),
+    }
+}
+
+/// How a string of several names is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Separator {
+    /// `ruby, rails`.
+    Comma,
+    /// `ruby rails`, as Jekyll splits `tags` and `categories`, and
+    /// `ruby, rails`.
+    SpaceOrComma,
+}
+
+/// A front matter key as a JSON object key: strings as they are, other
+/// scalars as written (`1` → "1", null → "null"), lists and mappings as
+/// compact JSON.
+pub(crate) fn key_text(key: Value) -> String {
+    match untag(key) {
+        Value::String(s) => s,
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => to_json(other).to_string(),
+    }
+}
+
+/// Converts a YAML value to JSON. Non-finite floats (`.inf`, `.nan`) become
+/// strings as YAML writes them; tags are dropped; keys go through
+/// [`key_text`].
+pub(crate) fn to_json(value: Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Json::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Json::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(|| Json::String(n.to_string()), Json::Number)
+            }
+        }
+        Value::String(s) => Json::String(s),
+        Value::Sequence(items) => Json::Array(items.into_iter().map(to_json).collect()),
+        Value::Mapping(mapping) => Json::Object(
+            mapping
+                .into_iter()
+                .map(|(k, v)| (key_text(k), to_json(v)))
+                .collect(),
+        ),
+        Value::Tagged(tagged) => to_json(tagged.value),
+    }
+}
+
+/// Removes repeated items from a top-level JSON list, keeping the first of
+/// each (`[226, 226, 226]` → `[226]`); other values are returned unchanged.
+pub(crate) fn dedup_list(value: serde_json::Value) -> serde_json::Value {
+    let serde_json::Value::Array(items) = value else {
+        return value;
+    };
+    let mut unique: Vec<serde_json::Value> = Vec::with_capacity(items.len().min(8));
+    if items.len() <= 32 {
+        for item in items {
+            if !unique.contains(&item) {
+                unique.push(item);
+            }
+        }
+    } else {
+        // Long lists: compare by canonical JSON text instead of pairwise.
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        for item in items {
+            if seen.insert(item.to_string()) {
+                unique.push(item);
+            }
+        }
+    }
+    serde_json::Value::Array(unique)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap_or(Value::Null)
+    }
+
+    fn list(text: &str) -> Result<Vec<String>, String> {
+        let mut names = Names::default();
+        extend_names(&mut names, yaml(text), Separator::Comma)?;
+        Ok(names.into_vec())
+    }
+
+    fn yaml_split(source: &str) -> Split<'_> {
+        Split {
+            syntax: Syntax::Yaml,
+            source,
+            body: "",
+        }
+    }
+
+    fn parse_yaml(source: &str) -> Result<FrontMatter, String> {
+        parse(&yaml_split(source))
+    }
+
+    #[test]
+    fn splits_at_delimiters() {
+        let post = "---\ntitle: a\n---\n本文\n";
+        let yaml = |source, body| {
+            Ok(Split {
+                syntax: Syntax::Yaml,
+                source,
+                body,
+            })
+        };
+        assert_eq!(split(post), yaml("title: a\n", "本文\n"));
+        assert_eq!(
+            split("---  \r\ntitle: a\r\n...\r\n本文"),
+            yaml("title: a\r\n", "本文")
+        );
+        assert_eq!(split("---\n---\n"), yaml("", ""));
+        assert_eq!(split("---\n---"), yaml("", ""));
+        assert_eq!(
+            split("+++\ntitle = 'a'\n+++\n本文"),
+            Ok(Split {
+                syntax: Syntax::Toml,
+                source: "title = 'a'\n",
+                body: "本文"
+            })
+        );
+        assert_eq!(
+            split("{\"title\": \"}{\", \"tags\": [\"a\"]}\n本文"),
+            Ok(Split {
+                syntax: Syntax::Json,
+                source: "{\"title\": \"}{\", \"tags\": [\"a\"]}",
+                body: "本文"
+            })
+        );
+        assert_eq!(
+            split("{\"a\": 1"),
+            Err(SplitError::Unterminated(Syntax::Json))
+        );
+        assert_eq!(
+            split("+++\na = 1\n"),
+            Err(SplitError::Unterminated(Syntax::Toml))
+        );
+        // `----` and a dash line indented are not delimiters.
+        assert_eq!(split("----\n---\n"), Err(SplitError::Missing));
+        assert_eq!(split("\n---\n---\n"), Err(SplitError::Missing));
+        assert_eq!(split("本文だけ"), Err(SplitError::Missing));
+        assert_eq!(
+            split("---\ntitle: a\n ---\n"),
+            Err(SplitError::Unterminated(Syntax::Yaml))
+        );
+        assert_eq!(split("---"), Err(SplitError::Unterminated(Syntax::Yaml)));
+    }
+
+    #[test]
+    fn parse_errors_name_the_file_line() {
+        let err = parse_yaml("title: a\ndate: b: c\n")
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("at line 2 column"), "{err}");
+        assert!(err.contains("line 3 of the file"), "{err}");
+        let err = parse_yaml("- a\n- b\n").err().unwrap_or_default();
+        assert!(err.contains("expected a mapping"), "{err}");
+        assert!(parse_yaml("just text").is_err());
+        assert_eq!(parse_yaml("# only a comment\n"), Ok(FrontMatter::default()));
+        assert_eq!(parse_yaml(""), Ok(FrontMatter::default()));
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_in_the_first_place() -> Result<(), String> {
+        let mut front_matter = parse_yaml("title: a\ntags: x\ntitle: b\n<<: {title: c, d: e}\n")?;
+        assert_eq!(front_matter.take("title"), Some(Value::from("b")));
+        assert_eq!(front_matter.take("title"), None);
+        assert_eq!(
+            front_matter.into_extra(),
+            serde_json::json!({"tags": "x", "d": "e"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        );
+        let mut hugo = parse(&Split {
+            syntax: Syntax::Toml,
+            source: "Title = 'a'\ndate = 2024-01-02T03:04:05+09:00\n[params]\nx = 1\n",
+            body: "",
+        })?;
+        assert_eq!(hugo.take_ci("title"), Some(Value::from("a")));
+        assert_eq!(
+            hugo.take("date"),
+            Some(Value::from("2024-01-02T03:04:05+09:00"))
+        );
+        let mut json = parse(&Split {
+            syntax: Syntax::Json,
+            source: "{\"title\": \"a\", \"title\": \"b\"}",
+            body: "",
+        })?;
+        assert_eq!(json.take("title"), Some(Value::from("b")));
+        Ok(())
+    }
+
+    #[test]
+    fn hostile_blocks_are_refused_before_parsing() {
+        let deep = format!("tags: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse_yaml(&deep).err().unwrap_or_default();
+        assert!(err.contains("past the limit of 64"), "{err}");
+        let huge = format!("tags: [{}]\n", "a, ".repeat(400_000));
+        let err = parse_yaml(&huge).err().unwrap_or_default();
+        assert!(err.contains("past the limit of 1048576"), "{err}");
+        // Brackets inside quotes and comments are not nesting.
+        assert!(
+            parse_yaml(&format!(
+                "title: '{}'\n# {}\n",
+                "[".repeat(100),
+                "{".repeat(100)
+            ))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn unknown_keys_never_fail() -> Result<(), String> {
+        let front_matter = parse_yaml("big: 123456789012345678901234567890\nt: !tag v\n")?;
+        let extra = front_matter.into_extra();
+        assert!(extra.contains_key("big"), "{extra:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn string_lists() {
+        assert_eq!(list("[Tech, Tech, Tech]"), Ok(vec!["Tech".into()]));
+        assert_eq!(
+            list("\"ruby, rails\""),
+            Ok(vec!["ruby".into(), "rails".into()])
+        );
+        assert_eq!(
+            list("ruby, rails ,, ruby"),
+            Ok(vec!["ruby".into(), "rails".into()])
+        );
+        assert_eq!(list("JavaScript"), Ok(vec!["JavaScript".into()]));
+        assert_eq!(
+            list("[2009, '2009', true]"),
+            Ok(vec!["2009".into(), "true".into()])
+        );
+        assert_eq!(list("2009"), Ok(vec!["2009".into()]));
+        assert_eq!(list("~"), Ok(vec![]));
+        assert_eq!(list("[~, '', '  ']"), Ok(vec![]));
+        assert_eq!(
+            list("['  日記 ', [入れ子, 日記]]"),
+            Ok(vec!["日記".into(), "入れ子".into()])
+        );
+        assert_eq!(list("['Q&amp;A', 'Q&A']"), Ok(vec!["Q&A".into()]));
+        // Case and width differences are kept.
+        assert_eq!(
+            list("[Business, business, Ｂｕｓｉｎｅｓｓ]"),
+            Ok(vec![
+                "Business".into(),
+                "business".into(),
+                "Ｂｕｓｉｎｅｓｓ".into()
+            ])
+        );
+        // A list item with a comma is one name.
+        assert_eq!(list("['Hello, world']"), Ok(vec!["Hello, world".into()]));
+        assert!(list("{a: b}").is_err());
+        assert!(list("[a: b]").is_err());
+    }
+
+    #[test]
+    fn json_conversion() {
+        let json = to_json(yaml(
+            "a: [1, 1]\n1: x\ntrue: y\n~: z\nf: 1.5\ninf: .inf\nbig: 18446744073709551615\nt: !tag v\n",
+        ));
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "a": [1, 1], "1": "x", "true": "y", "null": "z", "f": 1.5,
+                "inf": ".inf", "big": 18446744073709551615u64, "t": "v"
+            })
+        );
+        assert_eq!(
+            dedup_list(serde_json::json!([3, "3", 3, {"k": 1}, {"k": 1}])),
+            serde_json::json!([3, "3", {"k": 1}])
+        );
+        let long: Vec<u32> = (0..100).map(|i| i % 7).collect();
+        assert_eq!(
+            dedup_list(serde_json::json!(long)),
+            serde_json::json!([0, 1, 2, 3, 4, 5, 6])
+        );
+        assert_eq!(dedup_list(serde_json::json!("x")), serde_json::json!("x"));
+    }
+}
