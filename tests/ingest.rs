@@ -411,3 +411,43 @@ fn export_files_are_indexed_as_files_with_their_own_ids() -> TestResult {
     assert_eq!(sandbox.all_ids("柏餅", &[])?, ["2020-03-02-shift-jis.md"]);
     Ok(())
 }
+
+#[test]
+fn a_100_mb_export_fails_only_its_huge_entry_and_loses_nothing() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let entry = |basename: &str, title: &str, body: &str| {
+        format!(
+            "AUTHOR: 検索太郎\nTITLE: {title}\nBASENAME: {basename}\nSTATUS: Publish\n\
+             CONVERT BREAKS: 0\nDATE: 04/01/2021 09:00:00\n-----\nBODY:\n{body}\n-----\n--------\n"
+        )
+    };
+    let small = || entry("hanami", "花見の記録", "<p>夜桜を見に行った。</p>");
+    let export = sandbox.write("blog.export.txt", small())?;
+    let report = sandbox.index(&[&export])?;
+    assert_eq!(report["added"], 1, "{report}");
+
+    // The same export grown to 100 MB: the old entry, a new small one, and
+    // one whose body alone is 100 MB of unclosed elements.
+    let huge = "<div>巨大".repeat((100 << 20) / "<div>巨大".len() + 1);
+    let text = format!(
+        "{}{}{}",
+        small(),
+        entry("oboegaki", "覚え書き", "<p>土筆を摘んだ。</p>"),
+        entry("kyodai", "巨大な記事", &huge)
+    );
+    assert!(text.len() > 100 << 20);
+    drop(huge);
+    std::fs::write(&export, text)?;
+    let report = sandbox.index(&[&export])?;
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(report["unchanged"], 1, "{report}");
+    let failed = report["failed"].as_array().cloned().unwrap_or_default();
+    assert_eq!(failed.len(), 1, "{report}");
+    assert_eq!(failed[0]["id"], "blog.export.txt#kyodai", "{report}");
+    let reason = failed[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("past the limit of 4194304 bytes"), "{reason}");
+    assert_eq!(sandbox.all_ids("夜桜", &[])?, ["blog.export.txt#hanami"]);
+    assert_eq!(sandbox.all_ids("土筆", &[])?, ["blog.export.txt#oboegaki"]);
+    assert!(sandbox.all_ids("巨大", &[])?.is_empty());
+    Ok(())
+}

@@ -59,7 +59,7 @@ use super::{Entry, Skip, SkipKind, SourceFile};
 use crate::date;
 use crate::error::PostError;
 use crate::front_matter::{self, FrontMatter, Separator, SplitError};
-use crate::post::{Names, Post, clean_text};
+use crate::post::{Names, Post, check_size, clean_text};
 use crate::text::{self, Markup};
 
 /// Whether a file starts with YAML front matter holding an `EditURL:` line.
@@ -152,15 +152,16 @@ fn post(
     post.date = date;
     post.url = url;
     post.categories = categories.into_vec();
-    post.body = body_text(body, is_html);
+    post.body = body_text(body, is_html)?;
     post.extra = front_matter.into_extra();
     Ok(Ok(post))
 }
 
 /// The body's text, in the syntax guessed as the module docs say.
-fn body_text(body: &str, is_html: bool) -> String {
+fn body_text(body: &str, is_html: bool) -> Result<String, PostError> {
     if is_notation(body) {
-        text::html_to_text(&notation_html(body))
+        check_size(body.len())?;
+        Ok(text::html_to_text(&notation_html(body)))
     } else {
         let markup = if is_html {
             Markup::Html

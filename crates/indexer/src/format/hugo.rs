@@ -171,7 +171,7 @@ fn post(
     } else {
         Markup::Markdown
     };
-    post.body = text::body_text(&strip_shortcodes(body), markup);
+    post.body = text::body_text(&strip_shortcodes(body), markup)?;
     post.extra = fm.into_extra();
     Ok(Ok(post))
 }

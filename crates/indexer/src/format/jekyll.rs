@@ -169,7 +169,7 @@ fn post(
     } else {
         Markup::Markdown
     };
-    post.body = text::body_text(body, markup);
+    post.body = text::body_text(body, markup)?;
     post.extra = front_matter.into_extra();
     Ok(Ok(post))
 }

@@ -114,7 +114,7 @@ fn post(
     post.tags = dedup(tags);
     post.categories = dedup(categories);
     post.url = with_base(&file.site.base_url, url);
-    post.body = text::body_text(&strip_mdx(body), Markup::Markdown);
+    post.body = text::body_text(&strip_mdx(body), Markup::Markdown)?;
     post.extra = fm.into_extra();
     Ok(Ok(post))
 }

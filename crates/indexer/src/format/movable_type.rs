@@ -100,7 +100,7 @@ use serde_json::Value;
 use super::{Entry, Skip, SkipKind, SourceFile};
 use crate::date;
 use crate::error::PostError;
-use crate::post::{Names, Post, clean_text};
+use crate::post::{Names, Post, check_size, clean_text};
 use crate::text::{self, Markup};
 
 /// The format's name in errors.
@@ -343,11 +343,12 @@ fn entry(
         (None, Some(more)) => more.clone(),
         (None, None) => String::new(),
     };
+    check_size(source.len())?;
     let body = match convert_breaks {
         "0" | "richtext" => text::body_text(&source, Markup::Html),
         "markdown" | "markdown_with_smartypants" => text::body_text(&source, Markup::Markdown),
         _ => text::body_text(&convert_line_breaks(&source), Markup::Html),
-    };
+    }?;
 
     let title = raw
         .get("TITLE")

@@ -85,7 +85,7 @@ fn item(
         Some(id) => format!("{}/items/{id}", file.site.base_url),
         None => String::new(),
     };
-    post.body = text::body_text(&strip_directives(body), Markup::Markdown);
+    post.body = text::body_text(&strip_directives(body), Markup::Markdown)?;
     post.extra = fm.into_extra();
     // `id` stays in `extra` too: it is the item's key on Qiita.
     if let Some(id) = id_value {

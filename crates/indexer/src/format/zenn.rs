@@ -93,7 +93,7 @@ fn article(
     post.tags = names_field("topics", fm.take("topics"))?;
     post.categories = kind.into_iter().collect();
     post.url = with_base(&site.base_url, format!("/articles/{slug}"));
-    post.body = text::body_text(&strip_directives(body), Markup::Markdown);
+    post.body = text::body_text(&strip_directives(body), Markup::Markdown)?;
     post.extra = fm.into_extra();
     Ok(Ok(post))
 }

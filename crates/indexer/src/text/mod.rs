@@ -9,6 +9,9 @@ mod markdown;
 pub(crate) use html::{decode_entities, html_to_text};
 pub(crate) use markdown::markdown_to_html;
 
+use crate::error::PostError;
+use crate::post::check_size;
+
 /// How a post's body is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Markup {
@@ -19,14 +22,16 @@ pub(crate) enum Markup {
 }
 
 /// The plain text of a body; see [`crate::post::Post::body`] for its shape.
-pub(crate) fn body_text(body: &str, markup: Markup) -> String {
+/// A body past [`crate::post::MAX_POST_TEXT`] fails before it is parsed.
+pub(crate) fn body_text(body: &str, markup: Markup) -> Result<String, PostError> {
+    check_size(body.len())?;
     if body.trim_ascii().is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
-    match markup {
+    Ok(match markup {
         Markup::Html => html_to_text(body),
         Markup::Markdown => html_to_text(&markdown_to_html(body)),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -39,11 +44,24 @@ mod tests {
     use super::*;
 
     fn md(source: &str) -> String {
-        body_text(source, Markup::Markdown)
+        body_text(source, Markup::Markdown).expect("a small body")
     }
 
     fn html(source: &str) -> String {
-        body_text(source, Markup::Html)
+        body_text(source, Markup::Html).expect("a small body")
+    }
+
+    #[test]
+    fn a_body_past_the_limit_fails_before_it_is_parsed() {
+        let limit = crate::post::MAX_POST_TEXT;
+        // Unclosed elements nested this deep would take gigabytes as a tree.
+        let body = "<div>".repeat(limit / 5 + 1);
+        assert!(matches!(
+            body_text(&body, Markup::Html),
+            Err(PostError::TooLarge { size, .. }) if size == body.len()
+        ));
+        let body = "あ".repeat(limit / 3);
+        assert_eq!(md(&body).len(), body.len() + 1);
     }
 
     #[test]
