@@ -13,6 +13,7 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_yaml::Value;
 
+use crate::error::PostError;
 use crate::post::Names;
 
 /// Largest front matter block read: 1 MiB.
@@ -210,6 +211,17 @@ impl FrontMatter {
         if !self.index.contains_key(&key) {
             self.insert(key, value);
         }
+    }
+}
+
+/// The front matter and body of a post whose front matter is optional (a
+/// file without a block has an empty one); an unterminated or unreadable
+/// block fails the post.
+pub(crate) fn read_optional(text: &str) -> Result<(FrontMatter, &str), PostError> {
+    match split(text) {
+        Ok(split) => Ok((parse(&split).map_err(PostError::FrontMatter)?, split.body)),
+        Err(SplitError::Missing) => Ok((FrontMatter::default(), text)),
+        Err(error) => Err(PostError::FrontMatter(error.message())),
     }
 }
 

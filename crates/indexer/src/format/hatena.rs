@@ -86,13 +86,10 @@ pub(crate) fn read(file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
         .id
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("html"));
-    Ok(vec![match post(file, front_matter, split.body, is_html)? {
-        Ok(post) => Entry::Post(Box::new(post)),
-        Err(reason) => Entry::Skipped {
-            id: file.id.to_owned(),
-            reason,
-        },
-    }])
+    Ok(Entry::of_file(
+        file,
+        post(file, front_matter, split.body, is_html)?,
+    ))
 }
 
 /// The post, or why it is not published.

@@ -34,7 +34,7 @@ use serde_yaml::Value;
 use super::{Entry, Site, Skip, SkipKind, SourceFile};
 use crate::date;
 use crate::error::PostError;
-use crate::front_matter::{self, FrontMatter, Separator, SplitError};
+use crate::front_matter::{self, FrontMatter, Separator};
 use crate::post::{Names, Post, clean_text};
 use crate::text::{self, Markup};
 
@@ -66,18 +66,8 @@ pub(crate) fn read(file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
     if name.stem == "_index" {
         return skipped(Skip::new(SkipKind::Template, "a list page (`_index`)"));
     }
-    let (front_matter, body) = match front_matter::split(file.text) {
-        Ok(split) => (
-            front_matter::parse(&split).map_err(PostError::FrontMatter)?,
-            split.body,
-        ),
-        Err(SplitError::Missing) => (FrontMatter::default(), file.text),
-        Err(error) => return Err(PostError::FrontMatter(error.message())),
-    };
-    match post(file, &name, front_matter, body)? {
-        Ok(post) => Ok(vec![Entry::Post(Box::new(post))]),
-        Err(reason) => skipped(reason),
-    }
+    let (front_matter, body) = front_matter::read_optional(file.text)?;
+    Ok(Entry::of_file(file, post(file, &name, front_matter, body)?))
 }
 
 fn post(

@@ -82,10 +82,10 @@ pub(crate) fn read(file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
         }
     }
     let front_matter = front_matter::parse(&split).map_err(PostError::FrontMatter)?;
-    match post(file, &name, front_matter, split.body)? {
-        Ok(post) => Ok(vec![Entry::Post(Box::new(post))]),
-        Err(reason) => skipped(reason),
-    }
+    Ok(Entry::of_file(
+        file,
+        post(file, &name, front_matter, split.body)?,
+    ))
 }
 
 /// The post, or why it is not published.

@@ -48,13 +48,7 @@ pub(crate) fn read(file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
     } else {
         (exported_meta(file.text).unwrap_or_default(), file.text)
     };
-    Ok(vec![match post(file, front_matter, body)? {
-        Ok(post) => Entry::Post(Box::new(post)),
-        Err(reason) => Entry::Skipped {
-            id: file.id.to_owned(),
-            reason,
-        },
-    }])
+    Ok(Entry::of_file(file, post(file, front_matter, body)?))
 }
 
 fn post(

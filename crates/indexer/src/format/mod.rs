@@ -207,6 +207,20 @@ pub enum SkipKind {
     Template,
 }
 
+impl Entry {
+    /// The one entry of a file that holds one post: the post, or why it is
+    /// skipped.
+    pub(crate) fn of_file(file: &SourceFile<'_>, post: Result<Post, Skip>) -> Vec<Entry> {
+        vec![match post {
+            Ok(post) => Entry::Post(Box::new(post)),
+            Err(reason) => Entry::Skipped {
+                id: file.id.to_owned(),
+                reason,
+            },
+        }]
+    }
+}
+
 impl Skip {
     pub(crate) fn new(kind: SkipKind, detail: impl Into<String>) -> Self {
         Skip {

@@ -24,7 +24,7 @@ use super::hugo::{date_field, is_true, names_field, text_field, with_base};
 use super::{Entry, Site, SiteKind, Skip, SkipKind, SourceFile};
 use crate::date;
 use crate::error::PostError;
-use crate::front_matter::{self, FrontMatter, SplitError};
+use crate::front_matter::{self, FrontMatter};
 use crate::post::{Post, clean_text};
 use crate::text::{self, Markup};
 
@@ -35,21 +35,8 @@ pub(crate) fn in_articles(site: &Site, id: &str) -> bool {
 
 /// Reads a Zenn article.
 pub(crate) fn read(file: &SourceFile<'_>) -> Result<Vec<Entry>, PostError> {
-    let (front_matter, body) = match front_matter::split(file.text) {
-        Ok(split) => (
-            front_matter::parse(&split).map_err(PostError::FrontMatter)?,
-            split.body,
-        ),
-        Err(SplitError::Missing) => (FrontMatter::default(), file.text),
-        Err(error) => return Err(PostError::FrontMatter(error.message())),
-    };
-    Ok(vec![match article(file, front_matter, body)? {
-        Ok(post) => Entry::Post(Box::new(post)),
-        Err(reason) => Entry::Skipped {
-            id: file.id.to_owned(),
-            reason,
-        },
-    }])
+    let (front_matter, body) = front_matter::read_optional(file.text)?;
+    Ok(Entry::of_file(file, article(file, front_matter, body)?))
 }
 
 fn article(
