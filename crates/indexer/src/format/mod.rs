@@ -416,6 +416,7 @@ pub(crate) mod testing {
 
     use super::{Entry, Site, SiteKind, SourceFile};
     use crate::error::PostError;
+    use crate::post::Post;
 
     /// A site of `kind` in Asia/Tokyo, read on 2026-01-01.
     pub(crate) fn site(kind: SiteKind) -> Site {
@@ -484,6 +485,26 @@ pub(crate) mod testing {
         text: &str,
     ) -> Result<Vec<Entry>, PostError> {
         read(&SourceFile { id, text, site })
+    }
+
+    /// The posts among the entries.
+    pub(crate) fn posts(entries: &[Entry]) -> Vec<&Post> {
+        entries
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Post(post) => Some(&**post),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The [`golden`] lines that are not a post's fields: one per entry.
+    pub(crate) fn outline(entries: &[Entry]) -> Vec<String> {
+        golden(entries)
+            .lines()
+            .filter(|line| !line.starts_with("  "))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The entries as a golden text: every field of every post (the body's

@@ -524,7 +524,7 @@ mod tests {
 
     use super::*;
     use crate::format::SiteKind;
-    use crate::format::testing::{golden, read_with, site};
+    use crate::format::testing::{golden, outline, posts, read_with, site};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -538,16 +538,6 @@ mod tests {
 
     fn read_text(id: &str, text: &str) -> Result<Vec<Entry>, PostError> {
         read_with(read, &site(SiteKind::Plain), id, text)
-    }
-
-    fn posts(entries: &[Entry]) -> Vec<&Post> {
-        entries
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Post(post) => Some(&**post),
-                _ => None,
-            })
-            .collect()
     }
 
     fn ids(entries: &[Entry]) -> Vec<&str> {
@@ -778,10 +768,7 @@ mod tests {
                     just prose\n-----\n";
         let entries = read_text("b.txt", text)?;
         assert_eq!(
-            golden(&entries)
-                .lines()
-                .filter(|l| !l.starts_with("  "))
-                .collect::<Vec<_>>(),
+            outline(&entries),
             [
                 "skipped b.txt#entry-1: draft: `STATUS: Review`",
                 "skipped b.txt#@2020-01-01T10:00:00: not a post: `NO ENTRY`: comments for an entry imported before",

@@ -908,7 +908,7 @@ fn reduce_shortcodes(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::testing::{golden, read_with, site};
+    use crate::format::testing::{golden, outline, posts, read_with, site};
     use crate::format::{Format, SiteKind};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -922,25 +922,6 @@ mod tests {
 
     fn read_text(id: &str, text: &str) -> Result<Vec<Entry>, PostError> {
         read_with(read, &site(SiteKind::Plain), id, text)
-    }
-
-    fn posts(entries: &[Entry]) -> Vec<&Post> {
-        entries
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Post(post) => Some(&**post),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// The golden lines that are not a post's fields.
-    fn outline(entries: &[Entry]) -> Vec<String> {
-        golden(entries)
-            .lines()
-            .filter(|line| !line.starts_with("  "))
-            .map(str::to_owned)
-            .collect()
     }
 
     /// An export around `items`.
