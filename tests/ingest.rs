@@ -461,3 +461,155 @@ fn a_100_mb_export_fails_only_its_huge_entry_and_loses_nothing() -> TestResult {
     assert!(sandbox.all_ids("巨大", &[])?.is_empty());
     Ok(())
 }
+
+/// The WordPress fixture export, copied into the sandbox as `name`.
+fn wordpress_export(sandbox: &Sandbox, name: &str) -> TestResult<(std::path::PathBuf, String)> {
+    let text = std::fs::read_to_string(fixtures("wordpress").join("wordpress.2025-01-19.xml"))?;
+    let path = sandbox.write(name, &text)?;
+    Ok((path, text))
+}
+
+#[test]
+fn a_wordpress_export_never_makes_protected_or_unpublished_text_searchable() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let (export, _) = wordpress_export(&sandbox, "wordpress.2025-01-19.xml")?;
+    let report = sandbox.index(&[&export])?;
+    assert_eq!(
+        (&report["added"], &report["formats"]["wordpress"]["skipped"]),
+        (&5.into(), &6.into()),
+        "{report}"
+    );
+    // The password-protected post is found by its title, never by its body.
+    assert!(sandbox.all_ids("柚子胡椒味噌", &[])?.is_empty());
+    assert_eq!(
+        sandbox.all_ids("合言葉が必要な記事", &[])?,
+        ["wordpress.2025-01-19.xml#104"]
+    );
+    // Drafts, scheduled, private and trashed posts, and readers' comments.
+    for word in [
+        "下書き専用語",
+        "予約専用語",
+        "家族専用語",
+        "削除専用語",
+        "読者の感想コメント専用語",
+    ] {
+        assert!(sandbox.all_ids(word, &[])?.is_empty(), "{word} was found");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_changed_wordpress_export_updates_adds_and_removes_its_posts_in_one_run() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let (export, original) = wordpress_export(&sandbox, "export.xml")?;
+    let first = sandbox.index(&[&export])?;
+    assert_eq!(first["added"], 5, "{first}");
+    // Post 102 edited, page 103 removed, post 112 added.
+    let page_start = original
+        .find("\t<item>\n\t\t<title><![CDATA[このブログについて]]>")
+        .ok_or("page 103")?;
+    let page_end =
+        page_start + original[page_start..].find("</item>\n").ok_or("its end")? + "</item>\n".len();
+    let added = original[page_start..page_end]
+        .replace("このブログについて", "追加した記事")
+        .replace(
+            "<wp:post_id>103</wp:post_id>",
+            "<wp:post_id>112</wp:post_id>",
+        )
+        .replace("東京で会社員をしながら", "追記専用語を書き足しながら");
+    let changed = format!(
+        "{}{}{added}",
+        &original[..page_start],
+        &original[page_end..original.find("</channel>").ok_or("the channel's end")?],
+    )
+    .replace(
+        "週末に公園の夜桜を見に行きました。",
+        "週末に公園の夜桜を見に行きました（改訂）。",
+    ) + "</channel>\n</rss>\n";
+    std::fs::write(&export, changed)?;
+    let second = sandbox.index(&[&export])?;
+    assert_eq!(
+        (
+            &second["added"],
+            &second["updated"],
+            &second["removed"],
+            &second["unchanged"]
+        ),
+        (&1.into(), &1.into(), &1.into(), &3.into()),
+        "{second}"
+    );
+    assert_eq!(sandbox.all_ids("追記専用語", &[])?, ["export.xml#112"]);
+    assert_eq!(sandbox.all_ids("改訂", &[])?, ["export.xml#102"]);
+    assert!(sandbox.all_ids("会社員", &[])?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_truncated_wordpress_export_indexes_what_it_holds_and_loses_nothing() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let cut = std::fs::read_to_string(fixtures("wordpress-truncated").join("truncated.xml"))?;
+    // The export as it was before the download broke off.
+    let whole = format!(
+        "{cut}の段落]]></content:encoded>\n<wp:post_id>23</wp:post_id>\n\
+         <wp:post_date>2008-11-29 20:00:00</wp:post_date>\n<wp:status>publish</wp:status>\n\
+         <wp:post_type>post</wp:post_type>\n</item>\n</channel>\n</rss>\n"
+    );
+    let export = sandbox.write("truncated.xml", &whole)?;
+    let first = sandbox.index(&[&export])?;
+    assert_eq!(first["added"], 3, "{first}");
+    assert_eq!(
+        sandbox.all_ids("書きかけ専用語", &[])?,
+        ["truncated.xml#23"]
+    );
+
+    std::fs::write(&export, &cut)?;
+    let second = sandbox.index(&[&export])?;
+    assert_eq!(
+        (
+            &second["unchanged"],
+            &second["removed"],
+            &second["formats"]["wordpress"]["failed"]
+        ),
+        (&2.into(), &0.into(), &1.into()),
+        "{second}"
+    );
+    let reason = second["failed"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("looks like a WordPress export, but it ends at line 89")
+            && reason.contains("cut short"),
+        "{reason}"
+    );
+    // The post in the missing part is kept from the run before.
+    assert_eq!(
+        sandbox.all_ids("書きかけ専用語", &[])?,
+        ["truncated.xml#23"]
+    );
+
+    // Indexed fresh, the items before the cut are found.
+    let fresh = Sandbox::new()?;
+    let report = fresh.index(&[&fixtures("wordpress-truncated")])?;
+    assert_eq!(report["added"], 2, "{report}");
+    assert_eq!(fresh.all_ids("紅葉狩り", &[])?, ["truncated.xml#21"]);
+    assert!(fresh.all_ids("書きかけ専用語", &[])?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_malformed_wordpress_export_fails_naming_the_format_and_the_place() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let report = sandbox.index(&[&fixtures("wordpress-malformed")])?;
+    assert_eq!(
+        (&report["added"], &report["formats"]["wordpress"]["failed"]),
+        (&0.into(), &1.into()),
+        "{report}"
+    );
+    let reason = report["failed"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "looks like a WordPress export, but its XML is broken at line 15, column 24:"
+        ),
+        "{reason}"
+    );
+    assert!(sandbox.all_ids("壊れた書き出し専用語", &[])?.is_empty());
+    Ok(())
+}

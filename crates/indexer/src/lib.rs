@@ -1,7 +1,7 @@
 //! Reads blog posts and writes them into a sagasu index.
 //!
 //! - [`archive`] finds an archive's files, their sites and their ids.
-//! - [`format`] reads each source format (Jekyll, Hugo, WordPress and Movable
+//! - [`mod@format`] reads each source format (Jekyll, Hugo, WordPress and Movable
 //!   Type exports, Hatena blogsync, Qiita, Zenn, MDX, rendered sites) into
 //!   [`post::Post`]s, after the file is decoded from its encoding.
 //! - [`schema`] defines the index fields, shared with the read side.

@@ -552,11 +552,13 @@ impl Reader<'_> {
         let mut posts = Vec::new();
         let mut skipped = Vec::new();
         let mut failed = Vec::new();
+        let mut truncated = None;
         for entry in entries {
             match entry {
                 Entry::Post(post) => posts.push(*post),
                 Entry::Skipped { id, reason } => skipped.push((id, reason)),
                 Entry::Failed { id, error } => failed.push((id, error)),
+                Entry::Truncated { error } => truncated = Some(error),
             }
         }
         let built: Vec<(String, Result<Built, PostError>)> = posts
@@ -634,6 +636,16 @@ impl Reader<'_> {
                 reason: error.with_causes(),
             });
             ids.insert(id);
+        }
+        // A file cut short keeps the posts that may be in its missing part.
+        if let Some(error) = truncated {
+            report.count(format).failed += 1;
+            report.failed.push(Failure {
+                path: found.path.clone(),
+                id: None,
+                reason: error.with_causes(),
+            });
+            return;
         }
         for before in &held.posts {
             if !ids.contains(&before.id) {

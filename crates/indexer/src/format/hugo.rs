@@ -354,7 +354,7 @@ fn strip_shortcodes(body: &str) -> String {
             "figure" => {
                 let caption = ["caption", "title", "alt"]
                     .iter()
-                    .find_map(|key| argument(args, key));
+                    .find_map(|key| super::shortcode_argument(args, key));
                 if let Some(caption) = caption {
                     out.push_str(&caption);
                 }
@@ -364,29 +364,6 @@ fn strip_shortcodes(body: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The value of `key="…"` (or `key=word`) among shortcode arguments.
-fn argument(args: &str, key: &str) -> Option<String> {
-    let mut rest = args;
-    while let Some(at) = rest.find(key) {
-        let before_ok = rest[..at]
-            .chars()
-            .next_back()
-            .is_none_or(char::is_whitespace);
-        let after = rest[at + key.len()..].trim_start();
-        rest = &rest[at + key.len()..];
-        let Some(value) = after.strip_prefix('=').filter(|_| before_ok) else {
-            continue;
-        };
-        let value = value.trim_start();
-        let text = match value.chars().next() {
-            Some(quote @ ('"' | '`')) => value[1..].split(quote).next().unwrap_or_default(),
-            _ => value.split_whitespace().next().unwrap_or_default(),
-        };
-        return clean_text(text);
-    }
-    None
 }
 
 #[cfg(test)]
@@ -555,11 +532,6 @@ mod tests {
             post.body,
             "前\n夕焼けの写真\n# not a heading\nfmt.Println(\"こんにちは\")\n注意してください\n{{< ref \"x\" >}}\n後 {{ .Title }}\n"
         );
-        assert_eq!(
-            argument("src=a.png title=題", "title").as_deref(),
-            Some("題")
-        );
-        assert_eq!(argument("subtitle=\"x\"", "title"), None);
     }
 
     #[test]

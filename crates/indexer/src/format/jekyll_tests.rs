@@ -49,7 +49,9 @@ fn parse_in(kind: SiteKind, path: &Path, bytes: &[u8]) -> Result<Post> {
     match entries.into_iter().next() {
         Some(Entry::Post(post)) => Ok(*post),
         Some(Entry::Skipped { reason, .. }) => Err(NoPost::Skipped(reason)),
-        Some(Entry::Failed { error, .. }) => Err(NoPost::Failed(error)),
+        Some(Entry::Failed { error, .. } | Entry::Truncated { error }) => {
+            Err(NoPost::Failed(error))
+        }
         None => Err(NoPost::Failed(PostError::Empty)),
     }
 }

@@ -1,23 +1,24 @@
 //! Source formats: which files each format claims, and reading them.
 //!
-//! One table, [`RULES`], says which files each format reads: by extension,
+//! One table, `RULES`, says which files each format reads: by extension,
 //! by its place in the site ([`Site::kind`]), and by a sniff of its first
 //! bytes. The first row that claims a file decides its format; a file no row
 //! claims is skipped as not a post. Every format module has the same entry
 //! point, `read(&SourceFile) -> Result<Vec<Entry>, PostError>`: an `Err`
 //! fails the whole file (it keeps whatever was indexed from it), an entry
-//! fails, skips or yields one post.
+//! fails, skips or yields one post, or says the file is cut short (the
+//! posts indexed from it and not read this time are then kept).
 //!
 //! | format | files | claimed by |
 //! |---|---|---|
-//! | WordPress export (WXR) | `.xml` | `<rss` with the `wp:` export namespace |
+//! | WordPress export (WXR) | `.xml` | `<rss` and the WXR namespace (`http://wordpress.org/export/1.2/`) |
 //! | Movable Type / TypePad export | `.txt` | `AUTHOR:`/`TITLE:`/`DATE:` key lines before the first `-----` |
 //! | Hatena Blog (blogsync) | `.md`, `.txt`, `.html` | front matter with `EditURL:` |
+//! | Rendered page | `.html`, `.htm` | a rendered site (`_site`, `public`, or `--site`) |
 //! | Qiita (qiita-cli) | `.md` | `public/` of a folder with `.qiita/` or `qiita.config.json` |
 //! | Zenn (zenn-cli) | `.md` | `articles/` of a folder with `articles/` and `books/` or zenn-cli in `package.json` |
 //! | Hugo | `.md`, `.markdown`, `.html` | `content/` of a Hugo site, or `+++`/`{` front matter anywhere |
 //! | MDX | `.mdx` | any |
-//! | Rendered page | `.html`, `.htm` | a rendered site (`_site`, `public`, or `--site`) |
 //! | Jekyll | `.md`, `.markdown`, `.mdown`, `.mkd`, `.html`, `.htm` | everything else with those extensions |
 
 use std::fmt;
@@ -28,7 +29,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::error::PostError;
-use crate::post::Post;
+use crate::post::{Post, clean_text};
 
 pub(crate) mod hatena;
 pub(crate) mod hugo;
@@ -37,6 +38,7 @@ pub(crate) mod mdx;
 pub(crate) mod movable_type;
 pub(crate) mod page;
 pub(crate) mod qiita;
+pub(crate) mod wordpress;
 pub(crate) mod zenn;
 
 #[cfg(test)]
@@ -175,6 +177,11 @@ pub(crate) enum Entry {
     Skipped { id: String, reason: Skip },
     /// A post that cannot be read; the rest of the file can.
     Failed { id: String, error: PostError },
+    /// The file ends before it should (an export cut short): the entries
+    /// before the cut were read, and the posts indexed from the file before
+    /// that are not among them are kept, since they may be in the part
+    /// that is missing.
+    Truncated { error: PostError },
 }
 
 /// Why a file or an entry is not a published post.
@@ -267,6 +274,12 @@ const MARKDOWN_AND_HTML: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn", "
 
 /// The format table, in priority order.
 const RULES: &[Rule] = &[
+    Rule {
+        format: Format::WordPress,
+        extensions: &["xml"],
+        place: None,
+        sniff: Some(wordpress::sniff),
+    },
     Rule {
         format: Format::MovableType,
         extensions: &["txt"],
@@ -366,11 +379,33 @@ pub(crate) fn read(format: Format, file: &SourceFile<'_>) -> Result<Vec<Entry>, 
         Format::Jekyll => jekyll::read(file),
         Format::MovableType => movable_type::read(file),
         Format::Hatena => hatena::read(file),
-        other => Err(PostError::Malformed {
-            format: other.name(),
-            message: "this format is not read yet".to_owned(),
-        }),
+        Format::WordPress => wordpress::read(file),
     }
+}
+
+/// The value of `key="…"` (or `key='…'`, `key=`…``, `key=word`) among
+/// shortcode arguments (Hugo's `{{< figure caption="…" >}}`, WordPress's
+/// `[caption caption="…"]`), entity-decoded.
+fn shortcode_argument(args: &str, key: &str) -> Option<String> {
+    let mut rest = args;
+    while let Some(at) = rest.find(key) {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let after = rest[at + key.len()..].trim_start();
+        rest = &rest[at + key.len()..];
+        let Some(value) = after.strip_prefix('=').filter(|_| before_ok) else {
+            continue;
+        };
+        let value = value.trim_start();
+        let text = match value.chars().next() {
+            Some(quote @ ('"' | '\'' | '`')) => value[1..].split(quote).next().unwrap_or_default(),
+            _ => value.split_whitespace().next().unwrap_or_default(),
+        };
+        return clean_text(text);
+    }
+    None
 }
 
 /// The first `max` bytes of `text`, cut at a character boundary.
@@ -395,6 +430,7 @@ pub(crate) mod testing {
 
     use super::{Entry, Site, SiteKind, SourceFile};
     use crate::error::PostError;
+    use crate::post::Post;
 
     /// A site of `kind` in Asia/Tokyo, read on 2026-01-01.
     pub(crate) fn site(kind: SiteKind) -> Site {
@@ -465,6 +501,26 @@ pub(crate) mod testing {
         read(&SourceFile { id, text, site })
     }
 
+    /// The posts among the entries.
+    pub(crate) fn posts(entries: &[Entry]) -> Vec<&Post> {
+        entries
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Post(post) => Some(&**post),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The [`golden`] lines that are not a post's fields: one per entry.
+    pub(crate) fn outline(entries: &[Entry]) -> Vec<String> {
+        golden(entries)
+            .lines()
+            .filter(|line| !line.starts_with("  "))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The entries as a golden text: every field of every post (the body's
     /// first 80 characters), and every skip and failure.
     pub(crate) fn golden(entries: &[Entry]) -> String {
@@ -492,8 +548,27 @@ pub(crate) mod testing {
                 Entry::Failed { id, error } => {
                     writeln!(out, "failed {id}: {}", error.with_causes())
                 }
+                Entry::Truncated { error } => writeln!(out, "truncated: {}", error.with_causes()),
             };
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortcode_argument;
+
+    #[test]
+    fn shortcode_arguments_quoted_or_not() {
+        let args = "src=a.png title=題 caption=\"夕焼け &amp; 海\" alt='岬の灯台'";
+        assert_eq!(shortcode_argument(args, "title").as_deref(), Some("題"));
+        assert_eq!(
+            shortcode_argument(args, "caption").as_deref(),
+            Some("夕焼け & 海")
+        );
+        assert_eq!(shortcode_argument(args, "alt").as_deref(), Some("岬の灯台"));
+        assert_eq!(shortcode_argument("subtitle=\"x\"", "title"), None);
+        assert_eq!(shortcode_argument("width=300", "caption"), None);
     }
 }

@@ -347,7 +347,7 @@ fn entry(
     let body = match convert_breaks {
         "0" | "richtext" => text::body_text(&source, Markup::Html),
         "markdown" | "markdown_with_smartypants" => text::body_text(&source, Markup::Markdown),
-        _ => text::body_text(&convert_line_breaks(&source), Markup::Html),
+        _ => text::body_text(&text::line_breaks_to_html(&source), Markup::Html),
     }?;
 
     let title = raw
@@ -461,68 +461,6 @@ fn split_tags(value: &str) -> Vec<String> {
     tags
 }
 
-/// Block tags after which Movable Type's line-break filter leaves a
-/// paragraph alone.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "blockquote",
-    "div",
-    "dl",
-    "fieldset",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "ol",
-    "p",
-    "pre",
-    "table",
-    "ul",
-];
-
-/// Plain text with line breaks as HTML: paragraphs at blank lines, `<br>`
-/// at other newlines, paragraphs starting with a block tag unchanged.
-fn convert_line_breaks(text: &str) -> String {
-    let mut html = String::with_capacity(text.len() + 64);
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, html: &mut String| {
-        if paragraph.is_empty() {
-            return;
-        }
-        let first = paragraph[0].trim_start();
-        let starts_block = first.strip_prefix('<').is_some_and(|tag| {
-            let name: String = tag
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            BLOCK_TAGS.contains(&name.as_str())
-        });
-        if starts_block {
-            html.push_str(&paragraph.join("\n"));
-        } else {
-            html.push_str("<p>");
-            html.push_str(&paragraph.join("<br>\n"));
-            html.push_str("</p>");
-        }
-        html.push('\n');
-        paragraph.clear();
-    };
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            flush(&mut paragraph, &mut html);
-        } else {
-            paragraph.push(line);
-        }
-    }
-    flush(&mut paragraph, &mut html);
-    html
-}
-
 /// The first line of the body's text, cut at [`TITLE_FROM_BODY`] characters.
 fn title_from_body(body: &str) -> Option<String> {
     let line = body.lines().find_map(clean_text)?;
@@ -587,7 +525,7 @@ mod tests {
 
     use super::*;
     use crate::format::SiteKind;
-    use crate::format::testing::{golden, read_with, site};
+    use crate::format::testing::{golden, outline, posts, read_with, site};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -603,22 +541,13 @@ mod tests {
         read_with(read, &site(SiteKind::Plain), id, text)
     }
 
-    fn posts(entries: &[Entry]) -> Vec<&Post> {
-        entries
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Post(post) => Some(&**post),
-                _ => None,
-            })
-            .collect()
-    }
-
     fn ids(entries: &[Entry]) -> Vec<&str> {
         entries
             .iter()
-            .map(|entry| match entry {
-                Entry::Post(post) => post.id.as_str(),
-                Entry::Skipped { id, .. } | Entry::Failed { id, .. } => id.as_str(),
+            .filter_map(|entry| match entry {
+                Entry::Post(post) => Some(post.id.as_str()),
+                Entry::Skipped { id, .. } | Entry::Failed { id, .. } => Some(id.as_str()),
+                Entry::Truncated { .. } => None,
             })
             .collect()
     }
@@ -840,10 +769,7 @@ mod tests {
                     just prose\n-----\n";
         let entries = read_text("b.txt", text)?;
         assert_eq!(
-            golden(&entries)
-                .lines()
-                .filter(|l| !l.starts_with("  "))
-                .collect::<Vec<_>>(),
+            outline(&entries),
             [
                 "skipped b.txt#entry-1: draft: `STATUS: Review`",
                 "skipped b.txt#@2020-01-01T10:00:00: not a post: `NO ENTRY`: comments for an entry imported before",

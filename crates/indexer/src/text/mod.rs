@@ -1,11 +1,14 @@
 //! Post bodies to plain text: Markdown is rendered to HTML first
 //! ([`markdown`], after the [`exported`]-HTML repairs), then all HTML goes
-//! through one tree walk ([`html`]).
+//! through one tree walk ([`html`]). Text with blank-line paragraphs
+//! (Movable Type, WordPress) is made HTML first by [`breaks`].
 
+mod breaks;
 mod exported;
 mod html;
 mod markdown;
 
+pub(crate) use breaks::line_breaks_to_html;
 pub(crate) use html::{decode_entities, html_to_text};
 pub(crate) use markdown::markdown_to_html;
 
