@@ -349,7 +349,7 @@ fn json_result_has_exactly_the_documented_keys() -> TestResult {
     assert_eq!(
         keys(&result),
         owned(&[
-            "facets", "hits", "page", "per_page", "relaxed", "took_ms", "total"
+            "facets", "hits", "page", "per_page", "relaxed", "split", "took_ms", "total"
         ])
     );
     assert_eq!(result["total"], 7);
