@@ -843,9 +843,17 @@ pub(crate) mod tests {
                 ),
             ],
         )?;
+        // No post has the question as typed: the posts with all its
+        // content words.
         let question = "Zabbixでディスクを監視するにはどうすればいいですか？";
         let response = searcher.search(&SearchRequest::new(question))?;
-        assert!(response.relaxed);
+        assert!(!response.relaxed);
+        assert_eq!(response.split[0].words, ["Zabbix", "ディスク", "監視"]);
+        assert_eq!(ids(&response), ["2010-01-01-answer.md"]);
+        // None has them all: the posts with any of them, more first.
+        let question = "Zabbixでメモリを監視するにはどうすればいいですか？";
+        let response = searcher.search(&SearchRequest::new(question))?;
+        assert!(response.relaxed && response.split.is_empty());
         assert_eq!(
             ids(&response),
             ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]

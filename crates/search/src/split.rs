@@ -108,3 +108,89 @@ fn occurs(
     let plan = planner.plan(&synonyms.expand(alone), request, MatchMode::All)?;
     Ok(searcher.search(plan.query.as_ref(), &Count)? > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::searcher::tests::{TestResult, ids, index_posts};
+    use crate::{MatchMode, SearchRequest, Searcher};
+
+    fn posts(dir: &std::path::Path) -> std::result::Result<Searcher, Box<dyn std::error::Error>> {
+        let filler = "今日は天気の話をします。".repeat(10);
+        // The close post is the longer one: BM25 alone would put it last.
+        let near = format!("{filler}インフラエンジニア勉強会に参加した。{filler}");
+        let far = format!("インフラの話。{filler}勉強会の話。");
+        index_posts(
+            dir,
+            &[
+                ("2010-01-01-near.md", "title: 記録", near.as_str()),
+                ("2012-01-01-far.md", "title: 記録", far.as_str()),
+                ("2013-01-01-one.md", "title: 記録", "インフラを整えた。"),
+                ("2014-01-01-exact.md", "title: 本", "ラオス経済の本を読んだ。"),
+                (
+                    "2015-01-01-apart.md",
+                    "title: 旅",
+                    "ラオスに行った。経済の話をした。",
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_run_in_no_post_finds_the_posts_with_all_its_words_close_ones_first() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = posts(dir.path())?;
+        let response = searcher.search(&SearchRequest::new("インフラ勉強会"))?;
+        assert!(!response.relaxed);
+        assert_eq!(response.split.len(), 1);
+        assert_eq!(response.split[0].text, "インフラ勉強会");
+        assert_eq!(response.split[0].words, ["インフラ", "勉強会"]);
+        assert_eq!(ids(&response), ["2010-01-01-near.md", "2012-01-01-far.md"]);
+        // Both words are highlighted.
+        let snippet = &response.hits[0].snippet;
+        assert!(
+            snippet.contains("<mark>インフラ</mark>エンジニア<mark>勉強会</mark>"),
+            "{snippet}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_run_some_post_has_finds_only_the_posts_with_it() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = posts(dir.path())?;
+        for query in ["ラオス経済", "ラオス経済とは？"] {
+            let response = searcher.search(&SearchRequest::new(query))?;
+            assert!(response.split.is_empty(), "{query}");
+            assert_eq!(ids(&response), ["2014-01-01-exact.md"], "{query}");
+        }
+        // Filtered to the posts without the run, it is split.
+        let response = searcher.search(&SearchRequest::new("ラオス経済とは？ -本"))?;
+        assert_eq!(response.split[0].words, ["ラオス", "経済"]);
+        assert_eq!(ids(&response), ["2015-01-01-apart.md"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_quoted_phrase_is_never_split() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = posts(dir.path())?;
+        let response = searcher.search(&SearchRequest::new("\"インフラ勉強会\""))?;
+        assert_eq!(response.total, 0);
+        assert!(response.split.is_empty() && !response.relaxed);
+        Ok(())
+    }
+
+    #[test]
+    fn match_any_counts_a_runs_words_one_by_one() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = posts(dir.path())?;
+        let mut request = SearchRequest::new("インフラ勉強会とは？");
+        request.match_mode = MatchMode::Any;
+        let response = searcher.search(&request)?;
+        assert!(response.split.is_empty() && !response.relaxed);
+        let found = ids(&response);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[2], "2013-01-01-one.md", "{found:?}");
+        Ok(())
+    }
+}
