@@ -81,7 +81,13 @@ fn a_blog_root_indexes_posts_and_pages_but_not_drafts_layouts_or_templates() -> 
         "迷子専用語",
         "除外されたメモ帳",
     ] {
-        assert_eq!(sandbox.all_ids(word, &[])?, Vec::<String>::new(), "{word}");
+        // Quoted: the marker as written, never its words one by one.
+        let exact = format!("\"{word}\"");
+        assert_eq!(
+            sandbox.all_ids(&exact, &[])?,
+            Vec::<String>::new(),
+            "{word}"
+        );
     }
     assert_eq!(
         sandbox.all_ids("おみくじ", &[])?,
@@ -319,10 +325,17 @@ fn a_folder_behind_a_broken_link_keeps_what_was_indexed_from_it() -> TestResult 
     std::os::unix::fs::symlink(sandbox.path().join("disk"), root.join("old"))?;
     sandbox.index(&[&root])?;
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
-    std::fs::rename(sandbox.path().join("disk"), sandbox.path().join("unmounted"))?;
+    std::fs::rename(
+        sandbox.path().join("disk"),
+        sandbox.path().join("unmounted"),
+    )?;
     let report = sandbox.index(&[&root])?;
     assert_eq!(report["removed"], 0, "{report}");
-    assert_eq!(report["failed"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(
+        report["failed"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
     Ok(())
 }

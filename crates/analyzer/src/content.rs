@@ -13,7 +13,10 @@
 //! - a suffix (IPADIC's `名詞,接尾`) ends the word before it: `勉強会` is one
 //!   content word, not `勉強` and `会`, and so are `共和国`, `技術者`,
 //!   `冗長化` and `2009年`. A suffix that is not informative (`さん`, `的`)
-//!   is dropped, and so is one after a word that is not (`何人`);
+//!   is dropped, and so is one after a word that is not (`何人`). A noun of
+//!   one kanji after a word that ends in kanji ends it too (`法人税`,
+//!   `東京駅`): alone, it would be a piece that finds any post with the
+//!   kanji; after other scripts it is a word (`AWS本`);
 //! - words joined by symbols alone stay one (`Y!砲`, `infra#1`,
 //!   `counter.example.jp`), as do words made from one original character
 //!   (`¾` is `3⁄4`);
@@ -119,6 +122,15 @@ fn words(terms: &[Term]) -> Vec<Word<'_>> {
     words
 }
 
+fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '々')
+}
+
+fn is_one_kanji(text: Option<&str>) -> bool {
+    let mut chars = text.unwrap_or_default().chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_kanji(c))
+}
+
 /// The content words of `text`, whose terms are `terms` (see the module
 /// documentation).
 pub(crate) fn content_words(text: &str, terms: &[Term]) -> Vec<ContentWord> {
@@ -126,7 +138,10 @@ pub(crate) fn content_words(text: &str, terms: &[Term]) -> Vec<ContentWord> {
     // Whether the last group may still grow: the word before was in it.
     let mut open = false;
     for word in words(terms) {
-        let last = groups.last().filter(|_| open).and_then(|group| group.last());
+        let last = groups
+            .last()
+            .filter(|_| open)
+            .and_then(|group| group.last());
         let follows = last.is_some_and(|last| last.position + last.width == word.position);
         let joined_by_symbols = last.is_some_and(|last| {
             text.get(last.to..word.from).is_none_or(|between| {
@@ -136,9 +151,20 @@ pub(crate) fn content_words(text: &str, terms: &[Term]) -> Vec<ContentWord> {
                         .any(|c| c.is_alphanumeric() || c.is_whitespace())
             })
         });
+        // One kanji noun after a word ending in kanji is part of it too
+        // (`法人税`, `東京駅`): alone it would find any post with the kanji.
+        let bound = word.suffix
+            || last.is_some_and(|last| {
+                word.part_of_speech == "名詞"
+                    && is_one_kanji(text.get(word.from..word.to))
+                    && text
+                        .get(last.from..last.to)
+                        .and_then(|last| last.chars().next_back())
+                        .is_some_and(is_kanji)
+            });
         let informative = word.is_informative();
         match groups.last_mut() {
-            Some(group) if informative && (joined_by_symbols || (follows && word.suffix)) => {
+            Some(group) if informative && (joined_by_symbols || (follows && bound)) => {
                 group.push(word);
             }
             _ if informative && !word.suffix => {

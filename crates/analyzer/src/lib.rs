@@ -44,11 +44,11 @@ mod normalize;
 mod reading;
 mod userdic;
 
+pub use content::{ContentWord, is_informative};
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
 pub use reading::{MAX_RUN_WORDS, query_reading};
-pub use content::{ContentWord, is_informative};
 use serde::Serialize;
 pub use tantivy_tokenizer_api::Token;
 pub use userdic::UserDictionary;

@@ -10,7 +10,9 @@
 //! itself (`インフラ` and `勉強会`, `ラオス` and `経済` of `ラオス経済とは？`;
 //! see [`sagasu_analyzer::Analyzer::content_words`]) and whose run is in no
 //! post that passes the query's other conditions (filters and exclusions)
-//! is replaced by its content words. Those must all occur, each as a word or
+//! is replaced by its content words (neighbours that some post has written
+//! together stay together: IPADIC cuts `ハートビート` into `ハート` and
+//! `ビート`). Those must all occur, each as a word or
 //! a substring, like the words of a spaced query, and rank as such: more of
 //! them as words first, then close together and in order. The response
 //! names the words so searched ([`crate::SearchResponse::split`]).
@@ -18,6 +20,7 @@
 //! Quoted phrases (`"インフラ勉強会"`), `OR` groups, synonyms' entries and
 //! excluded words are never split.
 
+use sagasu_analyzer::ContentWord;
 use tantivy::collector::Count;
 
 use crate::Result;
@@ -70,17 +73,59 @@ pub(crate) fn split(
             query.must.push(clause.clone());
             continue;
         }
+        let content = regroup(planner, searcher, synonyms, parsed, request, text, &content)?;
         words.push(SplitWord {
             text: escape(text),
-            words: content.iter().map(|word| escape(&word.text)).collect(),
+            words: content.iter().map(|word| escape(word)).collect(),
         });
-        query.must.extend(
-            content
-                .into_iter()
-                .map(|word| vec![Atom::Word(word.text)]),
-        );
+        query
+            .must
+            .extend(content.into_iter().map(|word| vec![Atom::Word(word)]));
     }
     Ok((!words.is_empty()).then_some(Split { query, words }))
+}
+
+/// The words to search `text` by: its content words `content`, with
+/// neighbours written together joined where some post has them together,
+/// longest first. IPADIC splits some compounds (`ハートビート` is `ハート`
+/// and `ビート`, `確定申告` is `確定` and `申告`): the archive says which.
+fn regroup(
+    planner: &Planner<'_>,
+    searcher: &tantivy::Searcher,
+    synonyms: &Synonyms,
+    parsed: &ParsedQuery,
+    request: &SearchRequest,
+    text: &str,
+    content: &[ContentWord],
+) -> Result<Vec<String>> {
+    let span = |first: &ContentWord, last: &ContentWord| {
+        text.get(first.offset_from..last.offset_to)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut words = Vec::new();
+    let mut start = 0;
+    while let Some(first) = content.get(start) {
+        // The words that follow with nothing between them.
+        let mut touching = start;
+        while content
+            .get(touching + 1)
+            .is_some_and(|next| next.offset_from == content[touching].offset_to)
+        {
+            touching += 1;
+        }
+        let mut end = start;
+        for last in (start + 1..=touching).rev() {
+            let joined = vec![Atom::Word(span(first, &content[last]))];
+            if occurs(planner, searcher, synonyms, parsed, &joined, request)? {
+                end = last;
+                break;
+            }
+        }
+        words.push(span(first, &content[end]));
+        start = end + 1;
+    }
+    Ok(words)
 }
 
 /// Whether some post has `clause` as typed and passes the rest of
@@ -125,11 +170,20 @@ mod tests {
                 ("2010-01-01-near.md", "title: 記録", near.as_str()),
                 ("2012-01-01-far.md", "title: 記録", far.as_str()),
                 ("2013-01-01-one.md", "title: 記録", "インフラを整えた。"),
-                ("2014-01-01-exact.md", "title: 本", "ラオス経済の本を読んだ。"),
+                (
+                    "2014-01-01-exact.md",
+                    "title: 本",
+                    "ラオス経済の本を読んだ。",
+                ),
                 (
                     "2015-01-01-apart.md",
                     "title: 旅",
                     "ラオスに行った。経済の話をした。",
+                ),
+                (
+                    "2016-01-01-heartbeat.md",
+                    "title: 冗長化",
+                    "ハートビートの設定を見直した。",
                 ),
             ],
         )
@@ -151,6 +205,17 @@ mod tests {
             snippet.contains("<mark>インフラ</mark>エンジニア<mark>勉強会</mark>"),
             "{snippet}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn words_some_post_has_together_stay_together() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = posts(dir.path())?;
+        // IPADIC reads ハートビート as ハート and ビート.
+        let response = searcher.search(&SearchRequest::new("ハートビート設定"))?;
+        assert_eq!(response.split[0].words, ["ハートビート", "設定"]);
+        assert_eq!(ids(&response), ["2016-01-01-heartbeat.md"]);
         Ok(())
     }
 
