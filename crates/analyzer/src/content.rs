@@ -78,6 +78,8 @@ pub struct ContentWord {
     /// What a query searches for it: one term per word position, the base
     /// form where there is one (as [`crate::Analysis::query_terms`]).
     pub terms: Vec<(usize, String)>,
+    /// IPADIC's top-level part of speech of its first word.
+    pub part_of_speech: &'static str,
 }
 
 /// One word of an analysis: its surface term, with its base form and
@@ -88,7 +90,7 @@ struct Word<'a> {
     width: usize,
     /// What a query searches: the base form, else the surface.
     query: &'a str,
-    part_of_speech: &'a str,
+    part_of_speech: &'static str,
     suffix: bool,
     from: usize,
     to: usize,
@@ -177,12 +179,14 @@ pub(crate) fn content_words(text: &str, terms: &[Term]) -> Vec<ContentWord> {
     groups
         .into_iter()
         .filter_map(|group| {
+            let part_of_speech = group.first()?.part_of_speech;
             let from = group.iter().map(|word| word.from).min()?;
             let to = group.iter().map(|word| word.to).max()?;
             Some(ContentWord {
                 text: text.get(from..to)?.to_owned(),
                 offset_from: from,
                 offset_to: to,
+                part_of_speech,
                 terms: group
                     .iter()
                     .map(|word| (word.position, word.query.to_owned()))

@@ -8,7 +8,8 @@
 //! when there are any, they are all the results. When the query finds
 //! nothing that way, each of its words that holds other content words than
 //! itself (`インフラ` and `勉強会`, `ラオス` and `経済` of `ラオス経済とは？`;
-//! see [`sagasu_analyzer::Analyzer::content_words`]) and whose run is in no
+//! see [`sagasu_analyzer::Analyzer::content_words`]; nouns and names only:
+//! the verbs of a sentence are left to the `any` fallback) and whose run is in no
 //! post that passes the query's other conditions (filters and exclusions)
 //! is replaced by its content words (neighbours that some post has written
 //! together stay together: IPADIC cuts `ハートビート` into `ハート` and
@@ -58,7 +59,10 @@ pub(crate) fn split(
             query.must.push(clause.clone());
             continue;
         };
-        let content = planner.analyzer.content_words(text)?;
+        // Nouns and names: the verbs and adjectives of a sentence typed as
+        // one run are left to the `any` fallback.
+        let mut content = planner.analyzer.content_words(text)?;
+        content.retain(|word| matches!(word.part_of_speech, "名詞" | "未知語"));
         let divides = match content.as_slice() {
             [] => false,
             // `Zabbixとは何` is `Zabbix`, which is not the run's terms.
