@@ -163,7 +163,7 @@ mod tests {
     use crate::searcher::tests::{TestResult, ids, index_posts};
     use crate::{MatchMode, SearchRequest, Searcher};
 
-    fn posts(dir: &std::path::Path) -> std::result::Result<Searcher, Box<dyn std::error::Error>> {
+    fn posts(dir: &std::path::Path) -> Result<Searcher, Box<dyn std::error::Error>> {
         let filler = "今日は天気の話をします。".repeat(10);
         // The close post is the longer one: BM25 alone would put it last.
         let near = format!("{filler}インフラエンジニア勉強会に参加した。{filler}");
