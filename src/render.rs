@@ -119,6 +119,15 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
     std::io::stdout().flush()
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> std::io::Result<()> {
     let first = (response.page - 1)
         .saturating_mul(response.per_page)
@@ -146,6 +155,18 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
         println!(
             "{} {noun}{query}, showing {first}-{last} ({} ms)",
             response.total, response.took_ms
+        );
+    }
+    for split in &response.split {
+        let words: Vec<String> = split
+            .words
+            .iter()
+            .map(|word| format!("{:?}", unescape(word)))
+            .collect();
+        println!(
+            "{DIM}No post has {:?}; showing posts with {}.{DIM:#}",
+            unescape(&split.text),
+            and_list(&words)
         );
     }
     if response.relaxed {

@@ -81,7 +81,13 @@ fn a_blog_root_indexes_posts_and_pages_but_not_drafts_layouts_or_templates() -> 
         "迷子専用語",
         "除外されたメモ帳",
     ] {
-        assert_eq!(sandbox.all_ids(word, &[])?, Vec::<String>::new(), "{word}");
+        // Quoted: the marker as written, never its words one by one.
+        let exact = format!("\"{word}\"");
+        assert_eq!(
+            sandbox.all_ids(&exact, &[])?,
+            Vec::<String>::new(),
+            "{word}"
+        );
     }
     assert_eq!(
         sandbox.all_ids("おみくじ", &[])?,

@@ -527,6 +527,18 @@ fn text_output_lists_titles_without_colour() -> TestResult {
         "{stdout}"
     );
 
+    // A run typed without spaces that no post has says what it searched.
+    let mut cmd = sandbox.sagasu("search")?;
+    cmd.arg("北海道富良野");
+    let output = run(&mut cmd)?;
+    let stdout = String::from_utf8(output.stdout)?;
+    assert!(
+        stdout.contains(
+            "No post has \"北海道富良野\"; showing posts with \"北海道\" and \"富良野\"."
+        ),
+        "{stdout}"
+    );
+
     let mut cmd = sandbox.sagasu("search")?;
     // Not a word of any post, nor anything a relaxed search could find.
     cmd.arg("qqqqzzzzxxxx");

@@ -14,6 +14,10 @@
 //!   runs of words, which hiragana queries ([`query_reading`]) search (see the
 //!   `reading` module).
 //!
+//! At query time, [`Analyzer::content_words`] says which words a run of text
+//! typed without spaces holds (`インフラ勉強会` is `インフラ` and `勉強会`;
+//! see the `content` module).
+//!
 //! A [`UserDictionary`] adds a blogger's own words to IPADIC
 //! ([`Analyzer::with_user_dictionary`]).
 //!
@@ -34,11 +38,13 @@
 //! ```
 
 mod bigram;
+mod content;
 mod morph;
 mod normalize;
 mod reading;
 mod userdic;
 
+pub use content::{ContentWord, is_informative};
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
@@ -113,6 +119,10 @@ pub struct Term {
     pub kind: TermKind,
     /// IPADIC's top-level part of speech (`名詞`, `動詞`, …, or `未知語`).
     pub part_of_speech: &'static str,
+    /// Whether the word is a suffix that ends the word before it (IPADIC's
+    /// `名詞,接尾`: `会` of `勉強会`, `化` of `冗長化`, `年` of `2009年`);
+    /// the parts of a compound carry the compound's.
+    pub suffix: bool,
 }
 
 /// The analysis of one text.
@@ -213,6 +223,13 @@ impl Analyzer {
     /// the title and body of a post are indexed with).
     pub fn analyze_with_readings(&self, text: &str) -> Result<Analysis, Error> {
         self.run(text, true)
+    }
+
+    /// The content words of `text`, read as a query: the words a run typed
+    /// without spaces is about, without its particles and question endings
+    /// (`ラオス経済とは？` is `ラオス` and `経済`).
+    pub fn content_words(&self, text: &str) -> Result<Vec<ContentWord>, Error> {
+        Ok(content::content_words(text, &self.analyze(text)?.terms))
     }
 
     fn run(&self, text: &str, with_readings: bool) -> Result<Analysis, Error> {

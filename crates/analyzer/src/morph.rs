@@ -48,6 +48,8 @@ struct Features {
     base_form: Option<Rc<str>>,
     /// The reading in katakana; `None` when the dictionary has none.
     reading: Option<Rc<str>>,
+    /// Whether the word is a suffix (IPADIC's `名詞,接尾`).
+    suffix: bool,
 }
 
 /// A cache key for a word: its id within its lexicon, and the lexicon.
@@ -57,6 +59,7 @@ fn word_key(id: WordId) -> u64 {
 
 /// Field indices in IPADIC's feature list.
 const POS: usize = 0;
+const POS_DETAIL: usize = 1;
 const BASE_FORM: usize = 6;
 const READING: usize = 7;
 
@@ -68,6 +71,7 @@ struct Piece<'a> {
     part_of_speech: &'static str,
     base_form: Option<Rc<str>>,
     reading: Option<Rc<str>>,
+    suffix: bool,
     /// Whether the word comes from the user dictionary.
     user: bool,
 }
@@ -105,7 +109,7 @@ pub(crate) fn terms(
         let group = &pieces[index..group_end];
         let (start, end) = (group[0].start, group[group.len() - 1].end);
         let surface = &text[start..end];
-        let part_of_speech = piece.part_of_speech;
+        let (part_of_speech, suffix) = (piece.part_of_speech, piece.suffix);
         let make = |text: &str, position: usize, start: usize, end: usize, kind: TermKind| Term {
             text: stem_katakana(text).to_owned(),
             position,
@@ -113,6 +117,7 @@ pub(crate) fn terms(
             offset_to: normalized.original_end(end),
             kind,
             part_of_speech,
+            suffix,
         };
         out.push(make(surface, position, start, end, TermKind::Surface));
         if let Some(readings) = readings.as_deref_mut() {
@@ -187,8 +192,12 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                     let found = match features.get(&key).filter(|_| cacheable) {
                         Some(found) => found.clone(),
                         None => {
+                            let part_of_speech =
+                                part_of_speech(token.get_detail(POS).unwrap_or(""));
                             let found = Features {
-                                part_of_speech: part_of_speech(token.get_detail(POS).unwrap_or("")),
+                                part_of_speech,
+                                suffix: part_of_speech == "名詞"
+                                    && token.get_detail(POS_DETAIL) == Some("接尾"),
                                 base_form: token
                                     .get_detail(BASE_FORM)
                                     .filter(|base| *base != "*")
@@ -209,6 +218,7 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                         start,
                         end,
                         part_of_speech: found.part_of_speech,
+                        suffix: found.suffix,
                         base_form: found.base_form.filter(|base| **base != *surface),
                         // Words the dictionary gives no reading (unknown
                         // katakana and hiragana words) are read as written.

@@ -82,3 +82,66 @@ fn user_dictionary() -> Result<(), Error> {
     insta::assert_snapshot!(render(&analyzer, "sagasuでハートビーツ勉強会の記事を探す")?);
     Ok(())
 }
+
+/// The content words of queries typed without spaces, one query a line:
+/// what the search looks for when the run as a whole is in no post.
+#[test]
+fn content_words_of_unspaced_queries() -> Result<(), Error> {
+    let analyzer = Analyzer::new()?;
+    let queries = [
+        // compounds of two words, one of them ending in a suffix
+        "インフラ勉強会",
+        "ハートビーツ勉強会",
+        "歯科矯正リテーナー",
+        "会社設立",
+        "確定申告書",
+        "確定申告法人税",
+        "東京駅前",
+        "情報処理技術者試験",
+        "自然言語処理",
+        "2009年勉強会",
+        "新製品発表会",
+        // Latin and kanji or katakana
+        "AWS本",
+        "京都お寺",
+        "EC2移行",
+        "ＡＷＳ移行",
+        "nginxリバースプロキシ",
+        // questions and their endings
+        "ラオス経済とは？",
+        "コンゴ共和国最大都市は？",
+        "Zabbixとは何？",
+        "京都のお寺はどうでしたか",
+        "どうやってMySQLを冗長化する方法",
+        "田中さんの本",
+        "何人",
+        // one word stays one word
+        "インフラ",
+        "勉強会",
+        "情報処理",
+        "行けなかった",
+        // words joined by symbols stay one
+        "Y!砲",
+        "infra#1",
+        "counter.example.jp",
+        "¾v3",
+    ];
+    let mut out = String::new();
+    for query in queries {
+        let words: Vec<String> = analyzer
+            .content_words(query)?
+            .into_iter()
+            .map(|word| {
+                let terms: Vec<String> = word
+                    .terms
+                    .iter()
+                    .map(|(position, text)| format!("{text}@{position}"))
+                    .collect();
+                format!("{} ({})", word.text, terms.join(" "))
+            })
+            .collect();
+        let _ = writeln!(out, "{query} → {}", words.join(" | "));
+    }
+    insta::assert_snapshot!(out);
+    Ok(())
+}

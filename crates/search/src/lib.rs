@@ -34,6 +34,7 @@ mod request;
 mod response;
 mod searcher;
 mod snippet;
+mod split;
 mod synonyms;
 
 pub use error::Error;
@@ -41,7 +42,7 @@ pub use options::SearchOptions;
 pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
 pub use response::{
     Archive, FacetCount, Facets, Hit, MonthCount, Post, PostSummary, Related, SearchResponse,
-    YearCount,
+    SplitWord, YearCount,
 };
 pub use sagasu_analyzer::UserDictionary;
 pub use searcher::{Searcher, Stats};

@@ -3,11 +3,13 @@
 //! **Units.** The query's words are searched as units. With `match=all`,
 //! every word, quoted phrase or `a OR b` group is a clause that must match.
 //! With `match=any` (and when `all` finds nothing and is relaxed to `any`),
-//! a word is cut into its informative chunks, so that a question typed as
-//! one run of Japanese (`インフラ勉強会に参加する方法は`) searches
-//! `インフラ勉強会` and `参加`: particles, question words and light words
-//! (see [`is_informative`]) split chunks and are not searched; at least one
-//! chunk must match.
+//! a word is cut into its content words, each a unit, so that a question
+//! typed as one run of Japanese (`インフラ勉強会に参加する方法は`) searches
+//! `インフラ`, `勉強会` and `参加`: particles, question words and light
+//! words (see [`sagasu_analyzer::is_informative`]) are not searched; at
+//! least one unit must match. With `match=all`, a word whose run as a whole
+//! is in no post is searched by its content words too, all of them
+//! required (see the `split` module).
 //!
 //! **Matching.** A unit matches a post in two ways, three for a reading:
 //! - as **words**: its morphological terms occur as a phrase in the title,
@@ -37,7 +39,7 @@ use std::collections::HashSet;
 use std::ops::Bound;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use sagasu_analyzer::{Analyzer, Term as AnalyzedTerm, TermKind, normalize_key};
+use sagasu_analyzer::{Analyzer, normalize_key};
 use sagasu_indexer::schema::Fields;
 use sagasu_indexer::to_tantivy_date;
 use tantivy::query::{
@@ -75,46 +77,6 @@ const NEAR_BOOST: f32 = 1.5;
 /// or one of its units.
 const NAME_BOOST: f32 = 8.0;
 
-/// Words that say nothing about what a post is about, even though they are
-/// nouns, verbs or adjectives: question words and pronouns, formal nouns,
-/// light and auxiliary verbs, and the adjectives of questions. They are left
-/// out of `match=any` searches and of related posts.
-#[rustfmt::skip]
-const STOP_WORDS: &[&str] = &[
-    // question words and pronouns
-    "何", "なに", "なん", "どこ", "どれ", "どちら", "どっち", "だれ", "誰", "いつ", "なぜ",
-    "何故", "いくら", "いくつ", "これ", "それ", "あれ", "ここ", "そこ", "あそこ", "こちら",
-    "そちら", "あちら",
-    // formal and generic nouns
-    "こと", "事", "もの", "物", "ため", "為", "よう", "様", "ところ", "所", "とき", "時",
-    "ほう", "方", "方法", "やり方", "仕方", "場合", "感じ", "的", "さん", "等", "今回", "みたい",
-    // light and auxiliary verbs
-    "する", "できる", "出来る", "ある", "いる", "なる", "やる", "おる", "れる", "られる", "せる",
-    "させる", "みる", "しまう", "おく", "くる", "いく", "くれる", "もらう", "あげる", "いただく",
-    "くださる", "ください", "下さい", "いう", "言う", "思う", "教える", "知る", "分かる", "わかる",
-    // adjectives of questions
-    "いい", "よい", "良い", "ない", "無い", "ほしい", "欲しい", "たい",
-];
-
-/// Whether a word (a term of IPADIC part of speech `part_of_speech` and
-/// query form `text`, its base form when it has one) says what a text is
-/// about: nouns, verbs, adjectives and unknown words (names), except the
-/// [`STOP_WORDS`] and single kana. Adverbs (`どう`, `なぜ`), adnominals
-/// (`どの`), conjunctions, interjections and prefixes never do; particles,
-/// auxiliary verbs and symbols are not terms at all.
-pub(crate) fn is_informative(part_of_speech: &str, text: &str) -> bool {
-    let single_kana = {
-        let mut chars = text.chars();
-        matches!(
-            (chars.next(), chars.next()),
-            (Some('\u{3041}'..='\u{30FA}'), None)
-        )
-    };
-    matches!(part_of_speech, "名詞" | "動詞" | "形容詞" | "未知語")
-        && !single_kana
-        && !STOP_WORDS.contains(&text)
-}
-
 /// A query ready to run.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
@@ -122,7 +84,7 @@ pub(crate) struct Plan {
     pub has_text: bool,
     /// How many word clauses there are.
     pub text_clauses: usize,
-    /// Whether a word was cut into informative chunks that differ from it
+    /// Whether a word was cut into content words that differ from it
     /// (`match=any` only).
     pub chunked: bool,
 }
@@ -130,7 +92,7 @@ pub(crate) struct Plan {
 impl Plan {
     /// Whether this `any` plan searches something else than the `all` plan
     /// of the same query, so that `all` → `any` can find more: several
-    /// clauses, or a question cut into chunks.
+    /// clauses, or a word cut into its content words.
     pub(crate) fn relaxes(&self) -> bool {
         self.text_clauses > 1 || self.chunked
     }
@@ -187,13 +149,13 @@ impl Planner<'_> {
         let mut clauses: Vec<Clause> = Vec::new();
         let mut has_text = false;
         let mut chunked = false;
-        // With `any`, words are searched by their informative chunks, and a
-        // word with none (`どうやって`, `で`) is left out, unless no word
-        // has any: then the words are searched as they are.
+        // With `any`, words are searched by their content words, one by
+        // one, and a word with none (`どうやって`, `で`) is left out, unless
+        // no word has any: then the words are searched as they are.
         let mut chunks_of: Vec<Option<Vec<Unit>>> = Vec::with_capacity(parsed.must.len());
         for alternatives in &parsed.must {
             chunks_of.push(match (mode, alternatives.as_slice()) {
-                (MatchMode::Any, [Atom::Word(text)]) => Some(self.chunks(text)?),
+                (MatchMode::Any, [Atom::Word(text)]) => Some(self.content_words(text)?),
                 _ => None,
             });
         }
@@ -319,57 +281,24 @@ impl Planner<'_> {
         })
     }
 
-    /// The informative chunks of `text`: runs of adjacent informative words
-    /// (see [`is_informative`]), each a unit. Empty when no word of `text`
-    /// is informative.
-    fn chunks(&self, text: &str) -> Result<Vec<Unit>> {
-        let analysis = self.analyzer.analyze(text)?;
-        let mut chunks = Vec::new();
-        let mut current: Vec<Word<'_>> = Vec::new();
-        for word in words(&analysis.terms) {
-            // Words are adjacent when nothing separates them, or only
-            // symbols (`counter.example.jp`, `Y!砲` stay one chunk). Words
-            // made from one original character (`¾` is `3⁄4`) overlap.
-            let adjacent = current.last().is_some_and(|last| {
-                last.position + last.width == word.position
-                    || text
-                        .get(last.to..word.from)
-                        .is_none_or(|between| !between.chars().any(char::is_alphanumeric))
+    /// The content words of `text` (see
+    /// [`sagasu_analyzer::Analyzer::content_words`]), each a unit. Empty
+    /// when no word of `text` is informative.
+    fn content_words(&self, text: &str) -> Result<Vec<Unit>> {
+        let mut units = Vec::new();
+        for word in self.analyzer.content_words(text)? {
+            let bigrams = self.analyzer.analyze(&word.text)?.bigrams;
+            units.push(Unit {
+                potential: None,
+                text: word.text,
+                terms: word.terms,
+                bigrams: bigrams
+                    .into_iter()
+                    .map(|token| (token.position, token.text))
+                    .collect(),
             });
-            if !adjacent || !is_informative(word.part_of_speech, word.query) {
-                chunks.extend(self.chunk(text, &current)?);
-                current.clear();
-            }
-            if is_informative(word.part_of_speech, word.query) {
-                current.push(word);
-            }
         }
-        chunks.extend(self.chunk(text, &current)?);
-        Ok(chunks)
-    }
-
-    /// The unit for adjacent words of `text`; `None` for no words.
-    fn chunk(&self, text: &str, words: &[Word<'_>]) -> Result<Option<Unit>> {
-        let (Some(from), Some(to)) = (
-            words.iter().map(|word| word.from).min(),
-            words.iter().map(|word| word.to).max(),
-        ) else {
-            return Ok(None);
-        };
-        let span = &text[from..to];
-        let bigrams = self.analyzer.analyze(span)?.bigrams;
-        Ok(Some(Unit {
-            potential: None,
-            text: span.to_owned(),
-            terms: words
-                .iter()
-                .map(|word| (word.position, word.query.to_owned()))
-                .collect(),
-            bigrams: bigrams
-                .into_iter()
-                .map(|token| (token.position, token.text))
-                .collect(),
-        }))
+        Ok(units)
     }
 
     /// The queries of one clause; `None` when it has nothing searchable.
@@ -547,41 +476,6 @@ impl Planner<'_> {
     }
 }
 
-/// One word of an analysis: its surface term, with its base form and
-/// compound parts folded in.
-struct Word<'a> {
-    position: usize,
-    /// Positions it takes (a compound's parts take one each).
-    width: usize,
-    /// What a query searches: the base form, else the surface.
-    query: &'a str,
-    part_of_speech: &'a str,
-    /// Byte range in the analysed text.
-    from: usize,
-    to: usize,
-}
-
-fn words(terms: &[AnalyzedTerm]) -> Vec<Word<'_>> {
-    let mut words: Vec<Word<'_>> = Vec::new();
-    for term in terms {
-        match (term.kind, words.last_mut()) {
-            (TermKind::BaseForm, Some(word)) => word.query = &term.text,
-            (TermKind::Part, Some(word)) => {
-                word.width = word.width.max(term.position + 1 - word.position);
-            }
-            _ => words.push(Word {
-                position: term.position,
-                width: 1,
-                query: &term.text,
-                part_of_speech: term.part_of_speech,
-                from: term.offset_from,
-                to: term.offset_to,
-            }),
-        }
-    }
-    words
-}
-
 /// The potential form of a godan verb written with a kanji stem (`行く` →
 /// `行ける`, `読む` → `読める`, `帰る` → `帰れる`). IPADIC reads potential
 /// forms as verbs of their own, so without it `行く` would not find
@@ -722,28 +616,7 @@ mod tests {
     }
 
     #[test]
-    fn informative_words_leave_out_question_and_light_words() {
-        for (pos, text) in [("名詞", "勉強"), ("動詞", "移行"), ("未知語", "zabbix")] {
-            assert!(is_informative(pos, text), "{text}");
-        }
-        for (pos, text) in [
-            ("名詞", "何"),
-            ("名詞", "方法"),
-            ("名詞", "こと"),
-            ("動詞", "する"),
-            ("動詞", "ある"),
-            ("形容詞", "いい"),
-            ("副詞", "どう"),
-            ("副詞", "なぜ"),
-            ("連体詞", "どの"),
-            ("名詞", "ん"),
-        ] {
-            assert!(!is_informative(pos, text), "{text}");
-        }
-    }
-
-    #[test]
-    fn questions_are_cut_into_informative_chunks() -> Result<()> {
+    fn words_are_cut_into_their_content_words() -> Result<()> {
         let analyzer = Analyzer::new()?;
         let (_schema, fields) = sagasu_indexer::schema::build();
         let planner = Planner {
@@ -752,14 +625,14 @@ mod tests {
         };
         let chunks = |text: &str| -> Result<Vec<String>> {
             Ok(planner
-                .chunks(text)?
+                .content_words(text)?
                 .into_iter()
                 .map(|unit| unit.text)
                 .collect())
         };
         assert_eq!(
             chunks("インフラ勉強会に参加するにはどうすればいいですか")?,
-            ["インフラ勉強会", "参加"]
+            ["インフラ", "勉強会", "参加"]
         );
         assert_eq!(
             chunks("どうやってMySQLを冗長化する方法")?,
@@ -785,7 +658,7 @@ mod tests {
             "¾v3 ªL",
             "\u{16}\u{f2561}»Ï:·[/\u{e4a55}>\t\u{278d3}ªLÍ\u{2}\u{16422}1î3\u{14}\u{1f}¦\u{96}\u{ad}¾v3\u{3d588}\u{a2477}ã\u{ea4af}\u{5bda1}Ó¼>Ï<\u{5}\u{82b00}",
         ] {
-            let chunks = planner.chunks(text)?;
+            let chunks = planner.content_words(text)?;
             assert!(!chunks.is_empty(), "{text:?}");
             for chunk in chunks {
                 assert!(!chunk.text.is_empty(), "{text:?}: {chunk:?}");

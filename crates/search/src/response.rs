@@ -24,10 +24,24 @@ pub struct SearchResponse {
     /// Whether every word had to match (`all`) but nothing did, so the
     /// results are for posts with any of the words.
     pub relaxed: bool,
+    /// The words typed without spaces that no post has as typed, and that
+    /// were searched by their content words instead (`インフラ勉強会` by
+    /// `インフラ` and `勉強会`); empty when every word was searched as
+    /// typed.
+    pub split: Vec<SplitWord>,
     /// This page's posts.
     pub hits: Vec<Hit>,
     /// Counts over all matching posts.
     pub facets: Facets,
+}
+
+/// A word typed without spaces, searched by its content words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SplitWord {
+    /// The word as typed, escaped.
+    pub text: String,
+    /// Its content words, all of which the posts found have, escaped.
+    pub words: Vec<String>,
 }
 
 /// What every post in a response says about itself.

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
-use sagasu_analyzer::Analyzer;
+use sagasu_analyzer::{Analyzer, is_informative};
 use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
@@ -18,7 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
 
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
-use crate::plan::{Plan, Planner, is_informative, key_query};
+use crate::plan::{Plan, Planner, key_query};
 use crate::query;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
@@ -108,14 +108,17 @@ impl Searcher {
         &self.analyzer
     }
 
-    /// Runs a search. With [`MatchMode::All`], a search with several words
-    /// (or a question's several informative chunks) that finds nothing is
-    /// retried with [`MatchMode::Any`], and the response says so
-    /// (`relaxed`).
+    /// Runs a search. With [`MatchMode::All`], a search that finds nothing
+    /// is retried with its words typed without spaces searched by their
+    /// content words (see the `split` module; the response lists them in
+    /// `split`), then, if several words (or a question's several content
+    /// words) still find nothing, with [`MatchMode::Any`], and the response
+    /// says so (`relaxed`).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         request.validate()?;
-        let parsed = self.synonyms.expand(query::parse(&request.query));
+        let typed = query::parse(&request.query);
+        let mut parsed = self.synonyms.expand(typed.clone());
         let planner = Planner {
             fields: &self.store.fields,
             analyzer: &self.analyzer,
@@ -124,6 +127,18 @@ impl Searcher {
         let plan = planner.plan(&parsed, request, request.match_mode)?;
         let mut page = self.run(&searcher, &plan, request)?;
         let mut relaxed = false;
+        let mut split = Vec::new();
+        if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
+            let tier = crate::split::split(&planner, &searcher, &self.synonyms, &typed, request)?;
+            if let Some(tier) = tier {
+                let words = self.synonyms.expand(tier.query);
+                let plan = planner.plan(&words, request, MatchMode::All)?;
+                let found = self.run(&searcher, &plan, request)?;
+                if found.total > 0 {
+                    (page, parsed, split) = (found, words, tier.words);
+                }
+            }
+        }
         if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
             let any = planner.plan(&parsed, request, MatchMode::Any)?;
             if any.relaxes() {
@@ -149,6 +164,7 @@ impl Searcher {
             per_page: request.per_page,
             took_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             relaxed,
+            split,
             hits,
             facets,
         })
@@ -469,7 +485,7 @@ fn format_day(date: DateTime) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
 
     use sagasu_indexer::IndexOptions;
@@ -477,10 +493,10 @@ mod tests {
     use super::*;
     use crate::plan::WORD_TIER;
 
-    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+    pub(crate) type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
     /// Writes `posts` (file name, front matter lines, body) and indexes them.
-    fn index_posts(
+    pub(crate) fn index_posts(
         dir: &Path,
         posts: &[(&str, &str, &str)],
     ) -> std::result::Result<Searcher, Box<dyn std::error::Error>> {
@@ -499,7 +515,7 @@ mod tests {
         Ok(Searcher::open(&index)?)
     }
 
-    fn ids(response: &SearchResponse) -> Vec<&str> {
+    pub(crate) fn ids(response: &SearchResponse) -> Vec<&str> {
         response
             .hits
             .iter()
@@ -827,9 +843,17 @@ mod tests {
                 ),
             ],
         )?;
+        // No post has the question as typed: the posts with all its
+        // content words.
         let question = "Zabbixでディスクを監視するにはどうすればいいですか？";
         let response = searcher.search(&SearchRequest::new(question))?;
-        assert!(response.relaxed);
+        assert!(!response.relaxed);
+        assert_eq!(response.split[0].words, ["Zabbix", "ディスク", "監視"]);
+        assert_eq!(ids(&response), ["2010-01-01-answer.md"]);
+        // None has them all: the posts with any of them, more first.
+        let question = "Zabbixでメモリを監視するにはどうすればいいですか？";
+        let response = searcher.search(&SearchRequest::new(question))?;
+        assert!(response.relaxed && response.split.is_empty());
         assert_eq!(
             ids(&response),
             ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]

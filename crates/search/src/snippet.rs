@@ -17,9 +17,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized, query_reading};
+use sagasu_analyzer::{Analyzer, Normalized, is_informative, query_reading};
 
-use crate::plan::{is_informative, potential_form};
+use crate::plan::potential_form;
 
 /// Target snippet length, in characters.
 pub const SNIPPET_CHARS: usize = 120;

@@ -230,6 +230,7 @@ fn cases() -> Vec<Case> {
                         .as_str()
                         .is_some_and(|s| s.contains("<mark>"))
                     && b["relaxed"] == false
+                    && b["split"] == json!([])
             },
         ),
         C::ok(s, "/api/search").check("no query lists every post, 10 a page", |b| {
@@ -270,6 +271,14 @@ fn cases() -> Vec<Case> {
             .check("match=any is not relaxed", |b| {
                 b["relaxed"] == false && total(b) > 0
             }),
+        C::ok(s, search(&[("q", "北海道富良野")])).check(
+            "a run in no post: searched by its content words",
+            |b| {
+                b["split"] == json!([{"text": "北海道富良野", "words": ["北海道", "富良野"]}])
+                    && b["relaxed"] == false
+                    && hits(b) == ["_posts/2011-08-20-hokkaido-furano.md"]
+            },
+        ),
         C::ok(s, search(&[("q", "\"インフラ勉強会\" -KVM OR tag:infra")])),
         C::ok(s, search(&[("q", "XSS")])).check("titles come escaped", |b| {
             b["hits"][0]["title"]

@@ -265,6 +265,20 @@ async fn typing_a_japanese_query_shows_the_right_results() -> TestResult {
         Some("インフラ勉強会")
     );
 
+    // A run typed without spaces that no post has: the status says which
+    // words were searched instead.
+    test.widget("const input = root.querySelector('input'); input.value = ''; input.focus();")
+        .await?;
+    let split = test.search("北海道富良野").await?;
+    assert_eq!(split["split"][0]["words"], json!(["北海道", "富良野"]));
+    let status = test
+        .widget("return root.querySelector('.status').textContent;")
+        .await?;
+    assert_eq!(
+        status,
+        "「北海道富良野」の検索結果: 1 件「北海道富良野」を含む記事はありません。「北海道」「富良野」を含む記事を表示しています。"
+    );
+
     // A reader whose system is dark gets the dark theme.
     let light = test
         .widget("return getComputedStyle(root.querySelector('.panel')).backgroundColor;")

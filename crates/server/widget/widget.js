@@ -33,6 +33,7 @@
       more: (n) => `さらに表示（残り ${n} 件）`,
       count: (n, q) => (q ? `「${q}」の検索結果: ${n} 件` : `${n} 件の記事`),
       relaxed: "すべての語を含む記事がないため、いずれかの語を含む記事を表示しています。",
+      split: (text, words) => `「${text}」を含む記事はありません。${words.map((w) => `「${w}」`).join("")}を含む記事を表示しています。`,
       none: (q) => (q ? `「${q}」に一致する記事は見つかりませんでした。` : "条件に合う記事はありません。"),
       hint: "言葉を減らすか、絞り込みを外してみてください。",
       sorry: "申し訳ありません。いまは検索できません。しばらくしてから、もう一度お試しください。",
@@ -61,6 +62,7 @@
       more: (n) => `More results (${n} left)`,
       count: (n, q) => `${n} ${n === 1 ? "result" : "results"}${q ? ` for “${q}”` : ""}`,
       relaxed: "No post has all the words; showing posts with any of them.",
+      split: (text, words) => `No post has “${text}”; showing posts with ${words.map((w) => `“${w}”`).join(" and ")}.`,
       none: (q) => (q ? `Nothing found for “${q}”.` : "No posts match these filters."),
       hint: "Try fewer words, or clear the filters.",
       sorry: "Sorry, search is not available right now. Please try again in a moment.",
@@ -245,7 +247,7 @@
         page = forPage;
         total = response.total;
         facets = response.facets;
-        showResults(response.hits, forPage > 1, response.relaxed);
+        showResults(response.hits, forPage > 1, response.relaxed, response.split);
       } catch (error) {
         if (id === seq && error.name !== "AbortError") showSorry();
       } finally {
@@ -283,7 +285,7 @@
       input.setAttribute("aria-expanded", "false");
     }
 
-    function showResults(newHits, append, relaxed) {
+    function showResults(newHits, append, relaxed, split) {
       sorry.hidden = true;
       panel.hidden = false;
       if (!append) {
@@ -305,6 +307,7 @@
         status,
         total ? t.count(total, q) : h("strong", null, t.none(q)),
         total ? null : h("span", { class: "hint" }, t.hint),
+        total ? split.map((word) => h("span", { class: "hint" }, t.split(decode(word.text), word.words.map(decode)))) : null,
         relaxed && total ? h("span", { class: "hint" }, t.relaxed) : null,
       );
       more.hidden = hits.length >= total;
