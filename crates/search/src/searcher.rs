@@ -995,4 +995,26 @@ mod tests {
         );
         Ok(())
     }
+
+    #[test]
+    fn urls_are_given_only_when_http_or_relative() -> TestResult {
+        // The indexer drops such URLs now; an index built before it did
+        // may still hold one.
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(dir.path(), &[("2020-01-01-a.md", "title: a", "本文。")])?;
+        let url_of = |url: &str| {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(searcher.store.fields.url, url);
+            searcher.summary(&doc).url
+        };
+        assert_eq!(url_of("javascript:alert(1)"), "");
+        assert_eq!(url_of(" JavaScript:alert(1)"), "");
+        assert_eq!(url_of("data:text/html,<b>"), "");
+        assert_eq!(
+            url_of("https://example.com/?a=1&b=2"),
+            "https://example.com/?a=1&amp;b=2"
+        );
+        assert_eq!(url_of("/2020/01/01/a/"), "/2020/01/01/a/");
+        Ok(())
+    }
 }
