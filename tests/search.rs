@@ -78,6 +78,49 @@ fn malformed_syntax_degrades_to_words() -> TestResult {
 }
 
 #[test]
+fn oversized_queries_are_refused_without_echoing_them() -> TestResult {
+    let sandbox = indexed_sample()?;
+    let long = "インフラ".repeat(200);
+    let wordy = vec!["勉強会"; 40].join(" ");
+    let tags: Vec<&str> = ["--tag", "t"].repeat(40);
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            &long,
+            &[],
+            "the query: the query is too long (800 characters): use at most 500",
+        ),
+        (
+            &wordy,
+            &[],
+            "the query: the query has too many words (40): use at most 32",
+        ),
+        (
+            "インフラ",
+            &tags,
+            "--tag: too many tags (40): use at most 32",
+        ),
+    ];
+    for (query, flags, message) in cases {
+        let mut cmd = sandbox.search_cmd(query, flags)?;
+        let output = run(&mut cmd)?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            describe_failure(&cmd, &output)
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "{}",
+            describe_failure(&cmd, &output)
+        );
+        assert_eq!(stderr.trim_end(), format!("sagasu: {message}"));
+    }
+    Ok(())
+}
+
+#[test]
 fn bad_flag_values_exit_1_with_a_clear_message() -> TestResult {
     let sandbox = indexed_sample()?;
     let cases: &[(&[&str], &[&str])] = &[

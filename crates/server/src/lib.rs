@@ -338,7 +338,9 @@ mod tests {
             answers.push(request.await??);
         }
         assert!(
-            answers.iter().all(|answer| Arc::ptr_eq(answer, &answers[0])),
+            answers
+                .iter()
+                .all(|answer| Arc::ptr_eq(answer, &answers[0])),
             "every request got the one search's answer"
         );
         Ok(())

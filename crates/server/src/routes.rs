@@ -90,7 +90,9 @@ async fn within_limits(
     next: Next,
 ) -> Result<Response, Error> {
     let uri = request.uri();
-    let target = uri.path_and_query().map_or(uri.path().len(), |target| target.as_str().len());
+    let target = uri
+        .path_and_query()
+        .map_or(uri.path().len(), |target| target.as_str().len());
     if target > MAX_URI_BYTES {
         return Err(Error::UriTooLong);
     }

@@ -344,7 +344,11 @@ fn error_of(response: &common::HttpResponse) -> TestResult<(u16, String)> {
         Some("application/json"),
         "{response}"
     );
-    assert_eq!(response.header("cache-control"), Some("no-store"), "{response}");
+    assert_eq!(
+        response.header("cache-control"),
+        Some("no-store"),
+        "{response}"
+    );
     assert_eq!(
         response.header("access-control-allow-origin"),
         Some("*"),
@@ -352,7 +356,10 @@ fn error_of(response: &common::HttpResponse) -> TestResult<(u16, String)> {
     );
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
     let body = response.json()?;
-    let code = body["error"]["code"].as_str().unwrap_or_default().to_owned();
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(body["error"]["message"].is_string(), "{response}");
     Ok((response.status, code))
 }
@@ -366,7 +373,13 @@ async fn every_error_is_json_with_the_usual_headers() -> TestResult {
     let server = Server::start(Fixture::ready(config)?).await?;
     let origin = ("Origin", "https://blog.example");
 
-    let timeout = http(server.addr, "GET", &search_uri(&[("q", "勉強会")]), &[origin]).await?;
+    let timeout = http(
+        server.addr,
+        "GET",
+        &search_uri(&[("q", "勉強会")]),
+        &[origin],
+    )
+    .await?;
     assert_eq!(error_of(&timeout)?, (503, "timeout".to_owned()));
     assert_eq!(
         timeout.header("retry-after"),
