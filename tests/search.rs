@@ -22,7 +22,8 @@ fn sorted(mut items: Vec<String>) -> Vec<String> {
 #[test]
 fn malformed_queries_never_fail() -> TestResult {
     let sandbox = indexed_sample()?;
-    let long = "インフラ".repeat(500);
+    // As long as a query may be (longer ones are refused, below).
+    let long = "インフラ".repeat(125);
     let queries = [
         "\"unbalanced",
         "\"unbalanced quote",
@@ -60,7 +61,7 @@ fn malformed_queries_never_fail() -> TestResult {
             || format!("{short:?}: total {}", result["total"]),
         );
     }
-    assert_eq!(long.chars().count(), 2000);
+    assert_eq!(long.chars().count(), 500);
     problems.finish()
 }
 
