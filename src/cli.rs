@@ -226,6 +226,24 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub max_queued: usize,
+    /// Seconds a client may take to send a request's headers, after
+    /// connecting or after its previous response (so also how long an idle
+    /// kept-alive connection stays open); the connection is closed then.
+    #[arg(
+        long = "header-timeout",
+        env = "SAGASU_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
+    pub header_timeout: u64,
+    /// Connections served at once; more wait to be accepted until one closes.
+    #[arg(
+        long = "max-connections",
+        env = "SAGASU_MAX_CONNECTIONS",
+        default_value_t = 512,
+        value_name = "N"
+    )]
+    pub max_connections: usize,
     /// Threads for indexing --posts [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,

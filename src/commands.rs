@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anstream::println;
 use anyhow::{Context, Result};
@@ -88,11 +89,16 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         match_mode: args.match_mode.parse().context("--match")?,
     };
     if let Err(err) = request.validate() {
-        let flag = match err {
-            sagasu_search::Error::InvalidPage => "--page",
+        use sagasu_search::Error as Invalid;
+        // The error says how long the query is, never what it is.
+        let what = match err {
+            Invalid::QueryTooLong(_) | Invalid::TooManyWords(_) => "the query",
+            Invalid::TooManyTags(_) => "--tag",
+            Invalid::TooManyCategories(_) => "--category",
+            Invalid::InvalidPage => "--page",
             _ => "--limit",
         };
-        return Err(anyhow::Error::new(err).context(flag));
+        return Err(anyhow::Error::new(err).context(what));
     }
     let config = Config::next_to(&args.location.index)?;
     let options = SearchOptions {
@@ -177,6 +183,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         args.max_concurrent != Some(0),
         "--max-concurrent must be at least 1"
     );
+    anyhow::ensure!(
+        args.max_connections > 0,
+        "--max-connections must be at least 1"
+    );
+    anyhow::ensure!(
+        args.header_timeout > 0,
+        "--header-timeout must be at least 1 second"
+    );
     let index = args.location.index;
     let settings = Config::next_to(&index)?;
     let user_dictionary = settings.user_dictionary(&args.user_dictionary)?;
@@ -195,19 +209,23 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         config.max_concurrent = max_concurrent;
     }
     config.max_queued = args.max_queued;
+    config.connections.header_timeout = Duration::from_secs(args.header_timeout);
+    config.connections.max_connections = args.max_connections;
     let state = AppState::new(config);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         tracing::info!(addr = %args.addr, index = %index.display(), "listening");
         // Answer at once (`/readyz` is 503) while the posts are indexed.
-        let server = tokio::spawn(
-            axum::serve(listener, app(state.clone()))
-                .with_graceful_shutdown(shutdown_signal())
-                .into_future(),
-        );
+        let connections = state.config().connections.clone();
+        let server = tokio::spawn(sagasu_server::serve(
+            listener,
+            app(state.clone()),
+            connections,
+            shutdown_signal(),
+        ));
         // With --watch, the watcher makes the first run (it watches from
         // before it, so no change is missed); without, it is made here.
         let mut watcher = None;
@@ -243,7 +261,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         drop(watcher);
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
-    })
+    });
+    // Searches still running on blocking threads stop at their deadline;
+    // nobody waits for them, and exiting ends them.
+    runtime.shutdown_background();
+    served
 }
 
 fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {

@@ -22,7 +22,8 @@ fn sorted(mut items: Vec<String>) -> Vec<String> {
 #[test]
 fn malformed_queries_never_fail() -> TestResult {
     let sandbox = indexed_sample()?;
-    let long = "インフラ".repeat(500);
+    // As long as a query may be (longer ones are refused, below).
+    let long = "インフラ".repeat(125);
     let queries = [
         "\"unbalanced",
         "\"unbalanced quote",
@@ -60,7 +61,7 @@ fn malformed_queries_never_fail() -> TestResult {
             || format!("{short:?}: total {}", result["total"]),
         );
     }
-    assert_eq!(long.chars().count(), 2000);
+    assert_eq!(long.chars().count(), 500);
     problems.finish()
 }
 
@@ -74,6 +75,49 @@ fn malformed_syntax_degrades_to_words() -> TestResult {
     );
     // A lone `-` is dropped.
     assert_eq!(sandbox.all_ids("KVM -", &[])?, sandbox.all_ids("KVM", &[])?);
+    Ok(())
+}
+
+#[test]
+fn oversized_queries_are_refused_without_echoing_them() -> TestResult {
+    let sandbox = indexed_sample()?;
+    let long = "インフラ".repeat(200);
+    let wordy = vec!["勉強会"; 40].join(" ");
+    let tags: Vec<&str> = ["--tag", "t"].repeat(40);
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            &long,
+            &[],
+            "the query: the query is too long (800 characters): use at most 500",
+        ),
+        (
+            &wordy,
+            &[],
+            "the query: the query has too many words (40): use at most 32",
+        ),
+        (
+            "インフラ",
+            &tags,
+            "--tag: too many tags (40): use at most 32",
+        ),
+    ];
+    for (query, flags, message) in cases {
+        let mut cmd = sandbox.search_cmd(query, flags)?;
+        let output = run(&mut cmd)?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            describe_failure(&cmd, &output)
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "{}",
+            describe_failure(&cmd, &output)
+        );
+        assert_eq!(stderr.trim_end(), format!("sagasu: {message}"));
+    }
     Ok(())
 }
 

@@ -364,9 +364,17 @@ fn archive_copy(sandbox: &Sandbox) -> TestResult<std::path::PathBuf> {
 fn serve_indexes_the_posts_answers_logs_and_stops_on_sigterm() -> TestResult {
     let sandbox = Sandbox::new()?;
     let posts = archive_copy(&sandbox)?;
+    // Only the shutdown grace (5 s) can close a slow connection.
     let mut serve = Serve::start(
         &sandbox,
-        &[&"--index", &sandbox.index_dir(), &"--posts", &posts],
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--posts",
+            &posts,
+            &"--header-timeout",
+            &"600",
+        ],
     )?;
     serve.wait_ready()?;
 
@@ -407,7 +415,12 @@ fn serve_indexes_the_posts_answers_logs_and_stops_on_sigterm() -> TestResult {
         "the --posts run is logged:\n{stderr}"
     );
 
+    // Half a request, never finished, does not keep the process alive
+    // past the grace (it did for as long as the client kept it open).
+    let mut slow = TcpStream::connect(serve.addr)?;
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")?;
     let status = serve.stop_with("TERM")?;
+    drop(slow);
     let stderr = serve.stderr();
     assert!(status.success(), "exit {status} after SIGTERM:\n{stderr}");
     assert!(stderr.contains("shutting down"), "{stderr}");

@@ -20,6 +20,28 @@ pub enum Error {
     /// The page size is out of range.
     #[error("invalid page size {0}: use 1 to {max}", max = crate::MAX_PER_PAGE)]
     InvalidPerPage(usize),
+    /// The query is longer than [`crate::MAX_QUERY_CHARS`]; the error
+    /// holds its length, never its text.
+    #[error(
+        "the query is too long ({0} characters): use at most {max}",
+        max = crate::MAX_QUERY_CHARS
+    )]
+    QueryTooLong(usize),
+    /// The query has more than [`crate::MAX_QUERY_WORDS`] words.
+    #[error(
+        "the query has too many words ({0}): use at most {max}",
+        max = crate::MAX_QUERY_WORDS
+    )]
+    TooManyWords(usize),
+    /// More than [`crate::MAX_FILTERS`] tags.
+    #[error("too many tags ({0}): use at most {max}", max = crate::MAX_FILTERS)]
+    TooManyTags(usize),
+    /// More than [`crate::MAX_FILTERS`] categories.
+    #[error("too many categories ({0}): use at most {max}", max = crate::MAX_FILTERS)]
+    TooManyCategories(usize),
+    /// The search passed its [`crate::Deadline`] and was stopped.
+    #[error("the search took too long and was stopped")]
+    DeadlineExceeded,
     /// A line of a synonyms file is invalid.
     #[error("line {line}: {message}")]
     InvalidSynonyms { line: usize, message: String },
@@ -43,6 +65,11 @@ impl Error {
             Self::InvalidMatch(_) => "invalid_match",
             Self::InvalidPage => "invalid_page",
             Self::InvalidPerPage(_) => "invalid_per_page",
+            Self::QueryTooLong(_) => "query_too_long",
+            Self::TooManyWords(_) => "too_many_words",
+            Self::TooManyTags(_) => "too_many_tags",
+            Self::TooManyCategories(_) => "too_many_categories",
+            Self::DeadlineExceeded => "timeout",
             Self::InvalidSynonyms { .. } => "invalid_synonyms",
             Self::Index(_) => "index_unavailable",
             Self::Analysis(_) => "analysis_failed",

@@ -24,6 +24,7 @@
 //! ```
 
 mod capped;
+mod deadline;
 mod error;
 mod facets;
 mod options;
@@ -37,9 +38,13 @@ mod snippet;
 mod split;
 mod synonyms;
 
+pub use deadline::Deadline;
 pub use error::Error;
 pub use options::SearchOptions;
-pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
+pub use request::{
+    DateBound, MAX_FILTERS, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MatchMode,
+    SearchRequest, Sort,
+};
 pub use response::{
     Archive, FacetCount, Facets, Hit, MonthCount, Post, PostSummary, Related, SearchResponse,
     SplitWord, YearCount,

@@ -135,6 +135,18 @@ fn year_of(value: u32) -> i32 {
 /// The largest page size.
 pub const MAX_PER_PAGE: usize = 100;
 
+/// The longest query, in characters: a search box's question fits many
+/// times over, and a pasted page does not cost a search per line of it.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+/// The most words (space-separated pieces, `OR` and `-word` included) a
+/// query may have: each word is planned as several term queries, so the
+/// cost of a search grows with them.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// The most tags, and the most categories, one search may filter by.
+pub const MAX_FILTERS: usize = 32;
+
 /// A search.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
@@ -184,8 +196,24 @@ impl SearchRequest {
         }
     }
 
-    /// Checks the paging values.
+    /// Checks the paging values and the size limits of the query and
+    /// filters ([`MAX_QUERY_CHARS`], [`MAX_QUERY_WORDS`], [`MAX_FILTERS`]),
+    /// which bound what one search may cost.
     pub fn validate(&self) -> Result<(), Error> {
+        let chars = self.query.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::QueryTooLong(chars));
+        }
+        let words = self.query.split_whitespace().count();
+        if words > MAX_QUERY_WORDS {
+            return Err(Error::TooManyWords(words));
+        }
+        if self.tags.len() > MAX_FILTERS {
+            return Err(Error::TooManyTags(self.tags.len()));
+        }
+        if self.categories.len() > MAX_FILTERS {
+            return Err(Error::TooManyCategories(self.categories.len()));
+        }
         if self.page == 0 {
             return Err(Error::InvalidPage);
         }
@@ -250,5 +278,35 @@ mod tests {
         request.page = 1;
         request.per_page = MAX_PER_PAGE + 1;
         assert!(matches!(request.validate(), Err(Error::InvalidPerPage(_))));
+    }
+
+    #[test]
+    fn caps_the_query_and_filters_without_echoing_them() {
+        let at_cap = SearchRequest::new("あ".repeat(MAX_QUERY_CHARS));
+        assert!(at_cap.validate().is_ok());
+        let long = SearchRequest::new("あ".repeat(MAX_QUERY_CHARS + 1));
+        let err = long.validate().err();
+        assert!(matches!(err, Some(Error::QueryTooLong(501))), "{err:?}");
+        let message = err.map(|err| err.to_string()).unwrap_or_default();
+        assert!(!message.contains("ああ"), "{message}");
+
+        let words = |count: usize| vec!["語"; count].join("\u{3000}");
+        assert!(
+            SearchRequest::new(words(MAX_QUERY_WORDS))
+                .validate()
+                .is_ok()
+        );
+        let many = SearchRequest::new(words(MAX_QUERY_WORDS + 1));
+        assert!(matches!(many.validate(), Err(Error::TooManyWords(33))));
+
+        let mut request = SearchRequest::new("x");
+        request.tags = vec!["t".to_owned(); MAX_FILTERS + 1];
+        assert!(matches!(request.validate(), Err(Error::TooManyTags(33))));
+        request.tags.clear();
+        request.categories = vec!["c".to_owned(); MAX_FILTERS + 1];
+        assert!(matches!(
+            request.validate(),
+            Err(Error::TooManyCategories(33))
+        ));
     }
 }

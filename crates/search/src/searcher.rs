@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
 use sagasu_analyzer::{Analyzer, is_informative};
+use sagasu_indexer::post::is_safe_url;
 use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
@@ -17,6 +18,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
 
+use crate::deadline::{Deadline, DeadlineQuery};
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
 use crate::plan::{Plan, Planner, key_query};
 use crate::query;
@@ -115,6 +117,17 @@ impl Searcher {
     /// words) still find nothing, with [`MatchMode::Any`], and the response
     /// says so (`relaxed`).
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        self.search_within(request, Deadline::none())
+    }
+
+    /// [`Searcher::search`], stopped with [`crate::Error::DeadlineExceeded`]
+    /// soon after `deadline` passes (see [`Deadline`]): a search nobody
+    /// waits for any more frees its core.
+    pub fn search_within(
+        &self,
+        request: &SearchRequest,
+        deadline: Deadline,
+    ) -> Result<SearchResponse> {
         let started = Instant::now();
         request.validate()?;
         let typed = query::parse(&request.query);
@@ -125,7 +138,7 @@ impl Searcher {
         };
         let searcher = self.reader.searcher();
         let plan = planner.plan(&parsed, request, request.match_mode)?;
-        let mut page = self.run(&searcher, &plan, request)?;
+        let mut page = self.run(&searcher, &plan, request, deadline)?;
         let mut relaxed = false;
         let mut split = Vec::new();
         if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
@@ -133,7 +146,7 @@ impl Searcher {
             if let Some(tier) = tier {
                 let words = self.synonyms.expand(tier.query);
                 let plan = planner.plan(&words, request, MatchMode::All)?;
-                let found = self.run(&searcher, &plan, request)?;
+                let found = self.run(&searcher, &plan, request, deadline)?;
                 if found.total > 0 {
                     (page, parsed, split) = (found, words, tier.words);
                 }
@@ -142,17 +155,20 @@ impl Searcher {
         if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
             let any = planner.plan(&parsed, request, MatchMode::Any)?;
             if any.relaxes() {
-                page = self.run(&searcher, &any, request)?;
+                page = self.run(&searcher, &any, request, deadline)?;
                 relaxed = true;
             }
         }
 
         let informative = relaxed || request.match_mode == MatchMode::Any;
-        let highlighter = Highlighter::new(&self.analyzer, parsed.positive_texts(), informative);
+        let highlighter =
+            Highlighter::new(&self.analyzer, parsed.positive_texts(), informative).within(deadline);
         let mut hits = Vec::with_capacity(page.hits.len());
         for (score, address) in page.hits {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, score, &highlighter));
+            // A snippet stops early at the deadline: then the page is not whole.
+            deadline.check()?;
         }
         let mut facets = page.facets.finish(FACET_LIMIT);
         for counts in [&mut facets.tags, &mut facets.categories] {
@@ -170,13 +186,16 @@ impl Searcher {
         })
     }
 
-    /// One page of a plan's results, with its total and facets.
+    /// One page of a plan's results, with its total and facets; fails once
+    /// `deadline` passes, as collecting stops then.
     fn run(
         &self,
         searcher: &tantivy::Searcher,
         plan: &Plan,
         request: &SearchRequest,
+        deadline: Deadline,
     ) -> Result<Page> {
+        deadline.check()?;
         // Tantivy buffers `offset + limit` hits, so a page far past the end
         // must not become a huge allocation: no page starts beyond the index.
         let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
@@ -185,7 +204,7 @@ impl Searcher {
             .min(num_docs);
         let top = TopDocs::with_limit(request.per_page).and_offset(offset);
         let date = || SortByStaticFastValue::<DateTime>::for_field(schema::DATE);
-        let query = plan.query.as_ref();
+        let query = &DeadlineQuery::new(plan.query.box_clone(), deadline);
         let page = match request.sort {
             Sort::Relevance if plan.has_text => {
                 let by_score = (SortBySimilarityScore, Order::Desc);
@@ -221,6 +240,7 @@ impl Searcher {
                 }
             }
         };
+        deadline.check()?;
         Ok(page)
     }
 
@@ -420,7 +440,12 @@ impl Searcher {
             id: first_text(doc, fields.id).unwrap_or_default().to_owned(),
             path: first_text(doc, fields.file).unwrap_or_default().to_owned(),
             title: text(fields.title),
-            url: text(fields.url),
+            // Only links a client may follow: no `javascript:` permalink
+            // from an index built before such posts were reported.
+            url: first_text(doc, fields.url)
+                .filter(|url| is_safe_url(url))
+                .map(escape)
+                .unwrap_or_default(),
             date: doc
                 .get_first(fields.date)
                 .and_then(|value| value.as_datetime())
@@ -955,6 +980,65 @@ pub(crate) mod tests {
                 .iter()
                 .all(|hit| hit.title_highlight == hit.post.title)
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_post_at_the_size_limit_matching_everywhere_is_searched_within_a_deadline() -> TestResult {
+        // Every sentence of the largest post the indexer takes holds the
+        // query: the snippet compared every sentence with every match (7 to
+        // 17 s in a release build, minutes in this one) and passed the
+        // minute this test allows.
+        let sentence = "今日も勉強会に行った。\n";
+        let body = sentence.repeat(sagasu_indexer::post::MAX_POST_TEXT / sentence.len() - 16);
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[("2020-01-01-huge.md", "title: 大きい", &body)],
+        )?;
+        let deadline = Deadline::after(std::time::Duration::from_secs(60));
+        let response = searcher.search_within(&SearchRequest::new("勉強会"), deadline)?;
+        assert_eq!(response.total, 1);
+        let snippet = &response.hits[0].snippet;
+        assert!(
+            snippet.starts_with("今日も<mark>勉強会</mark>に行った。"),
+            "{snippet}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_search_past_its_deadline_is_stopped() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(dir.path(), &[("2020-01-01-a.md", "title: a", "勉強会。")])?;
+        let passed = Deadline::at(Instant::now());
+        let stopped = searcher.search_within(&SearchRequest::new("勉強会"), passed);
+        assert!(
+            matches!(stopped, Err(crate::Error::DeadlineExceeded)),
+            "{stopped:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn urls_are_given_only_when_http_or_relative() -> TestResult {
+        // The indexer drops such URLs now; an index built before it did
+        // may still hold one.
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(dir.path(), &[("2020-01-01-a.md", "title: a", "本文。")])?;
+        let url_of = |url: &str| {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(searcher.store.fields.url, url);
+            searcher.summary(&doc).url
+        };
+        assert_eq!(url_of("javascript:alert(1)"), "");
+        assert_eq!(url_of(" JavaScript:alert(1)"), "");
+        assert_eq!(url_of("data:text/html,<b>"), "");
+        assert_eq!(
+            url_of("https://example.com/?a=1&b=2"),
+            "https://example.com/?a=1&amp;b=2"
+        );
+        assert_eq!(url_of("/2020/01/01/a/"), "/2020/01/01/a/");
         Ok(())
     }
 }

@@ -13,22 +13,36 @@
 //! match is wrapped in `<mark>`, whole: a match that does not fit the
 //! passage whole is not marked. Titles are marked the same way, whole
 //! ([`Highlighter::whole`]).
+//!
+//! The cost is linear in the text: matches are kept in an ordered map (an
+//! overlap check is a lookup), and the passage is found with one sliding
+//! window over the sentences. Analysis is the costly part, so conjugated
+//! forms and readings are looked for in at most [`ANALYSED_BYTES`] of a
+//! post's sentences, and not past the search's deadline; literal matches
+//! are found everywhere.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use sagasu_analyzer::{Analyzer, Normalized, is_informative, query_reading};
 
+use crate::Deadline;
 use crate::plan::potential_form;
 
 /// Target snippet length, in characters.
 pub const SNIPPET_CHARS: usize = 120;
+
+/// Most bytes of a text's sentences analysed to find conjugated forms, and
+/// again readings: a post of megabytes costs no more than a long one.
+const ANALYSED_BYTES: usize = 64 * 1024;
 
 /// What to highlight.
 #[derive(Debug, Default)]
 pub(crate) struct Highlighter {
     /// The query's pieces, longest needle first.
     pieces: Vec<Piece>,
+    /// When to stop looking for matches (the search's deadline).
+    deadline: Deadline,
 }
 
 /// One space-separated piece of a query word or phrase.
@@ -102,6 +116,12 @@ impl Highlighter {
         highlighter
     }
 
+    /// Stops analysing a text for matches once `deadline` passes; the
+    /// snippet then shows what was found by then.
+    pub(crate) fn within(self, deadline: Deadline) -> Self {
+        Self { deadline, ..self }
+    }
+
     /// The snippet of `text`: escaped HTML with `<mark>`ed matches.
     pub(crate) fn snippet(&self, analyzer: &Analyzer, text: &str) -> String {
         let matches = self.matches(analyzer, text);
@@ -121,34 +141,35 @@ impl Highlighter {
     /// not found, the words their reading reads.
     fn matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
         let mut found = self.literal_matches(text);
-        let missing = |found: &[(Range<usize>, usize)], wanted: fn(&Piece) -> bool| {
+        let missing = |found: &Matches, wanted: fn(&Piece) -> bool| {
+            let mut present = vec![false; self.pieces.len()];
+            for (_, piece) in found.0.values() {
+                present[*piece] = true;
+            }
             (0..self.pieces.len())
-                .filter(|index| !found.iter().any(|(_, piece)| piece == index))
-                .filter(|index| wanted(&self.pieces[*index]))
+                .filter(|index| !present[*index] && wanted(&self.pieces[*index]))
                 .collect::<Vec<usize>>()
         };
         let unconjugated = missing(&found, |piece| !piece.terms.is_empty());
         if !unconjugated.is_empty() {
-            let more = self.term_matches(analyzer, text, &unconjugated);
-            add_matches(&mut found, more);
+            found.extend(self.term_matches(analyzer, text, &unconjugated));
         }
         let unread = missing(&found, |piece| piece.reading.is_some());
         if !unread.is_empty() {
-            let more = self.reading_matches(analyzer, text, &unread);
-            add_matches(&mut found, more);
+            found.extend(self.reading_matches(analyzer, text, &unread));
         }
-        found
+        found.into_sorted()
     }
 
-    /// Where the needles occur, in original byte offsets, sorted and
-    /// non-overlapping, each tagged with the needle's index.
-    fn literal_matches(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+    /// Where the needles occur, in original byte offsets, non-overlapping,
+    /// each tagged with the needle's index.
+    fn literal_matches(&self, text: &str) -> Matches {
+        let mut found = Matches::default();
         if self.pieces.is_empty() {
-            return Vec::new();
+            return found;
         }
         let normalized = Normalized::new(text);
         let haystack = normalized.as_str();
-        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
         for (index, piece) in self.pieces.iter().enumerate() {
             let needle = piece.needle.as_str();
             let ascii_word = needle.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -158,15 +179,9 @@ impl Highlighter {
                     continue;
                 }
                 let range = normalized.original_start(start)..normalized.original_end(end);
-                if found
-                    .iter()
-                    .all(|(r, _)| r.end <= range.start || range.end <= r.start)
-                {
-                    found.push((range, index));
-                }
+                found.add(range, index);
             }
         }
-        found.sort_by_key(|(range, _)| range.start);
         found
     }
 
@@ -185,11 +200,11 @@ impl Highlighter {
             .collect();
         let firsts: Vec<char> = terms.iter().filter_map(|(t, _)| t.chars().next()).collect();
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        for sentence in sentences(text) {
+        let candidates = sentences(text)
+            .into_iter()
+            .filter(|sentence| text[sentence.clone()].chars().any(|c| firsts.contains(&c)));
+        for sentence in self.analysed(candidates) {
             let piece = &text[sentence.clone()];
-            if !piece.chars().any(|c| firsts.contains(&c)) {
-                continue;
-            }
             let Ok(analysis) = analyzer.analyze(piece) else {
                 continue;
             };
@@ -216,8 +231,8 @@ impl Highlighter {
         text: &str,
         pieces: &[usize],
     ) -> Vec<(Range<usize>, usize)> {
-        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        for sentence in sentences(text) {
+        let mut found = Matches::default();
+        for sentence in self.analysed(sentences(text).into_iter()) {
             let Ok(analysis) = analyzer.analyze_with_readings(&text[sentence.clone()]) else {
                 continue;
             };
@@ -230,24 +245,61 @@ impl Highlighter {
                     sentence.start + reading.offset_from..sentence.start + reading.offset_to;
                 Some((range, index))
             });
-            add_matches(&mut found, read.collect());
+            for (range, index) in read {
+                found.add(range, index);
+            }
         }
-        found
+        found.into_sorted()
+    }
+
+    /// The sentences of `sentences` to analyse: the first
+    /// [`ANALYSED_BYTES`] of them, up to the deadline.
+    fn analysed(
+        &self,
+        sentences: impl Iterator<Item = Range<usize>>,
+    ) -> impl Iterator<Item = Range<usize>> {
+        let mut budget = ANALYSED_BYTES;
+        sentences.take_while(move |sentence| {
+            let within = budget > 0 && !self.deadline.passed();
+            budget = budget.saturating_sub(sentence.len());
+            within
+        })
     }
 }
 
-/// Adds the matches of `more` that overlap none of `found`, keeping `found`
-/// sorted.
-fn add_matches(found: &mut Vec<(Range<usize>, usize)>, more: Vec<(Range<usize>, usize)>) {
-    for (range, piece) in more {
-        if found
-            .iter()
-            .all(|(r, _)| r.end <= range.start || range.end <= r.start)
-        {
-            found.push((range, piece));
+/// Matches that do not overlap, by start: adding one that overlaps another
+/// is a lookup, not a scan.
+#[derive(Debug, Default)]
+struct Matches(BTreeMap<usize, (usize, usize)>);
+
+impl Matches {
+    /// Adds `range` of `piece`, unless it overlaps a match already there.
+    fn add(&mut self, range: Range<usize>, piece: usize) {
+        // Of the matches starting before `range` ends, only the last can
+        // reach into it: they do not overlap one another.
+        let overlaps = self
+            .0
+            .range(..range.end)
+            .next_back()
+            .is_some_and(|(_, (end, _))| *end > range.start);
+        if !overlaps {
+            self.0.insert(range.start, (range.end, piece));
         }
     }
-    found.sort_by_key(|(range, _)| range.start);
+
+    /// Adds each of `more` that overlaps none already there.
+    fn extend(&mut self, more: Vec<(Range<usize>, usize)>) {
+        for (range, piece) in more {
+            self.add(range, piece);
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(Range<usize>, usize)> {
+        self.0
+            .into_iter()
+            .map(|(start, (end, piece))| (start..end, piece))
+            .collect()
+    }
 }
 
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -276,37 +328,48 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The byte range of the passage to show.
+/// The byte range of the passage to show: of the runs of whole sentences
+/// that start a sentence and fit [`SNIPPET_CHARS`] (or are one longer
+/// sentence), the first with the most distinct pieces, then the most
+/// matches. One window slides over the sentences and one over the matches
+/// (sorted, non-overlapping, so sorted by end too): linear in the text.
 fn best_window(text: &str, matches: &[(Range<usize>, usize)]) -> Range<usize> {
     let sentences = sentences(text);
     if sentences.is_empty() {
         return 0..0;
     }
+    let chars = char_offsets(text, &sentences);
+    let pieces = matches
+        .iter()
+        .map(|(_, piece)| piece + 1)
+        .max()
+        .unwrap_or(0);
+    // `seen[piece]` is the last window that counted `piece`, plus one.
+    let mut seen = vec![0; pieces];
     let mut best: Option<((usize, usize), Range<usize>)> = None;
+    let mut last = 0;
     for first in 0..sentences.len() {
-        let start = sentences[first].start;
-        let mut end = sentences[first].end;
-        for next in &sentences[first + 1..] {
-            if char_count(&text[start..next.end]) > SNIPPET_CHARS {
-                break;
-            }
-            end = next.end;
+        last = last.max(first);
+        while last + 1 < sentences.len() && chars[last + 1].1 - chars[first].0 <= SNIPPET_CHARS {
+            last += 1;
         }
-        let inside: Vec<&(Range<usize>, usize)> = matches
-            .iter()
-            .filter(|(range, _)| range.start >= start && range.end <= end)
-            .collect();
-        let distinct = inside
-            .iter()
-            .map(|(_, needle)| *needle)
-            .collect::<HashSet<_>>()
-            .len();
+        let window = sentences[first].start..sentences[last].end;
+        let from = matches.partition_point(|(range, _)| range.start < window.start);
+        let to = matches.partition_point(|(range, _)| range.end <= window.end);
+        let inside = matches.get(from..to).unwrap_or_default();
+        let mut distinct = 0;
+        for (_, piece) in inside {
+            if seen[*piece] != first + 1 {
+                seen[*piece] = first + 1;
+                distinct += 1;
+            }
+        }
         let score = (distinct, inside.len());
         if best
             .as_ref()
             .is_none_or(|(best_score, _)| score > *best_score)
         {
-            best = Some((score, start..end));
+            best = Some((score, window));
         }
         if matches.is_empty() {
             break;
@@ -314,6 +377,24 @@ fn best_window(text: &str, matches: &[(Range<usize>, usize)]) -> Range<usize> {
     }
     let window = best.map_or(0..0, |(_, window)| window);
     clip(text, window, matches)
+}
+
+/// The character offsets of the start and end of each of `sentences`
+/// (byte ranges of `text`, in order), counted in one pass.
+fn char_offsets(text: &str, sentences: &[Range<usize>]) -> Vec<(usize, usize)> {
+    let mut offsets = Vec::with_capacity(sentences.len());
+    let (mut chars, mut at) = (0, 0);
+    let mut count_to = |byte: usize| {
+        chars += char_count(&text[at..byte]);
+        at = byte;
+        chars
+    };
+    for sentence in sentences {
+        let start = count_to(sentence.start);
+        let end = count_to(sentence.end);
+        offsets.push((start, end));
+    }
+    offsets
 }
 
 /// Shortens a window longer than the target around its first match.

@@ -16,6 +16,24 @@ pub enum Error {
     /// The path exists, but not for this method (405): the API is read-only.
     #[error("{0} is not allowed here; the API answers GET (and HEAD)")]
     MethodNotAllowed(String),
+    /// The request has a body larger than the limit (413); the API takes none.
+    #[error("the request body is too large: at most {0} bytes")]
+    BodyTooLarge(usize),
+    /// The request target is longer than [`crate::MAX_URI_BYTES`] (414).
+    #[error("the URL is too long: at most {max} bytes", max = crate::MAX_URI_BYTES)]
+    UriTooLong,
+    /// The request's headers are larger than [`crate::MAX_HEADER_BYTES`] or
+    /// more than [`crate::MAX_HEADERS`] (431).
+    #[error(
+        "the request headers are too large: at most {count} headers and {bytes} bytes",
+        count = crate::MAX_HEADERS,
+        bytes = crate::MAX_HEADER_BYTES
+    )]
+    HeadersTooLarge,
+    /// The request was not answered within [`crate::ServerConfig::request_timeout`]
+    /// (503 with `Retry-After`); its search was stopped.
+    #[error("the request took too long; please retry in a moment")]
+    Timeout,
     /// The index is not open yet (503).
     #[error("the index is not ready yet")]
     NotReady,
@@ -44,10 +62,15 @@ impl From<sagasu_search::Error> for Error {
             | Search::InvalidSort(_)
             | Search::InvalidMatch(_)
             | Search::InvalidPage
-            | Search::InvalidPerPage(_) => Self::BadRequest {
+            | Search::InvalidPerPage(_)
+            | Search::QueryTooLong(_)
+            | Search::TooManyWords(_)
+            | Search::TooManyTags(_)
+            | Search::TooManyCategories(_) => Self::BadRequest {
                 code: err.code(),
                 message: err.to_string(),
             },
+            Search::DeadlineExceeded => Self::Timeout,
             other => Self::Search(other),
         }
     }
@@ -59,7 +82,10 @@ impl Error {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Self::NotReady | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::NotReady | Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Search(_) | Self::Task | Self::Watch(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +96,10 @@ impl Error {
             Self::BadRequest { code, .. } => code,
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::BodyTooLarge(_) => "body_too_large",
+            Self::UriTooLong => "uri_too_long",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::Timeout => "timeout",
             Self::NotReady => "not_ready",
             Self::Overloaded => "overloaded",
             Self::Search(err) => err.code(),
@@ -81,7 +111,8 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() && !matches!(self, Self::NotReady | Self::Overloaded) {
+        let retry = matches!(self, Self::Overloaded | Self::NotReady | Self::Timeout);
+        if status.is_server_error() && !retry {
             tracing::error!(error = %self, "request failed");
         }
         let body = json!({"error": {"code": self.code(), "message": self.to_string()}});
@@ -91,7 +122,7 @@ impl IntoResponse for Error {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if matches!(self, Self::Overloaded | Self::NotReady) {
+        if retry {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));

@@ -22,18 +22,20 @@
 //! leaves the queue without costing a search.
 //!
 //! ```no_run
-//! use sagasu_server::{AppState, ServerConfig, app};
+//! use sagasu_server::{AppState, ServerConfig, app, serve};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let state = AppState::new(ServerConfig::new("index".into()));
 //! state.open_index()?;
+//! let connections = state.config().connections.clone();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! axum::serve(listener, app(state)).await?;
+//! serve(listener, app(state), connections, std::future::pending()).await?;
 //! # Ok(())
 //! # }
 //! ```
 
 mod cache;
+mod connections;
 mod error;
 mod params;
 mod routes;
@@ -44,14 +46,26 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use sagasu_search::{SearchOptions, SearchRequest, SearchResponse, Searcher};
+use sagasu_search::{Deadline, SearchOptions, SearchRequest, SearchResponse, Searcher};
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use crate::cache::ResultCache;
 
+pub use connections::{Connections, serve};
 pub use error::{Error, RETRY_AFTER_SECONDS};
 pub use routes::app;
 pub use watch::{Watcher, watch};
+
+/// The longest request target (path and query) accepted, in bytes: a
+/// query at its length limit, percent-encoded, fits with room to spare.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// The most request header bytes (names and values) accepted.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The most request headers accepted.
+pub const MAX_HEADERS: usize = 100;
 
 /// Server settings, as values: the CLI turns flags into these.
 #[derive(Debug, Clone)]
@@ -65,7 +79,8 @@ pub struct ServerConfig {
     /// Searches that may wait for one of those, first come first served;
     /// more get `503` immediately.
     pub max_queued: usize,
-    /// Longest time a request may take before it is answered with `503`.
+    /// Longest time a request may take before it is answered with `503`;
+    /// its search is stopped then.
     pub request_timeout: Duration,
     /// Largest request body accepted (the API takes none).
     pub max_body_bytes: usize,
@@ -74,6 +89,8 @@ pub struct ServerConfig {
     pub cache_entries: usize,
     /// Synonyms and the user dictionary the index was built with.
     pub search: SearchOptions,
+    /// Limits of the connections [`serve`] accepts.
+    pub connections: Connections,
 }
 
 impl ServerConfig {
@@ -88,6 +105,7 @@ impl ServerConfig {
             max_body_bytes: 16 * 1024,
             cache_entries: 256,
             search: SearchOptions::default(),
+            connections: Connections::default(),
         }
     }
 }
@@ -150,52 +168,75 @@ impl AppState {
     }
 
     /// Answers a search, from the result cache when the same request was
-    /// answered on the current index generation.
+    /// answered on the current index generation, or with the result of the
+    /// same search already running.
     pub(crate) async fn search(
         &self,
         request: SearchRequest,
     ) -> Result<Arc<SearchResponse>, Error> {
         let searcher = self.inner.searcher.get().ok_or(Error::NotReady)?;
-        let generation = searcher.generation();
-        if let Some(cached) = self.inner.cache.get(generation, &request) {
-            return Ok(cached);
-        }
-        let state = self.clone();
-        self.run(move |searcher| {
-            let response = Arc::new(searcher.search(&request)?);
-            state
-                .inner
-                .cache
-                .put(generation, request, Arc::clone(&response));
-            Ok(response)
-        })
-        .await
+        let slot = self.inner.cache.slot(searcher.generation(), &request);
+        let deadline = self.deadline();
+        let answer = slot.get_or_try_init(|| {
+            self.run_until(deadline, move |searcher, deadline| {
+                Ok(Arc::new(searcher.search_within(&request, deadline)?))
+            })
+        });
+        // Waiting for another request's search counts against this one's time.
+        let response = tokio::time::timeout_at(deadline, answer)
+            .await
+            .map_err(|_| Error::Timeout)??;
+        Ok(Arc::clone(response))
     }
 
     /// Runs `work` on a blocking thread once a search permit is free,
-    /// waiting in line for it; fails at once when the line is full.
+    /// waiting in line for it; fails at once when the line is full, and
+    /// with [`Error::Timeout`] at the request timeout, waiting or running.
     pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce(&Searcher) -> Result<T, Error> + Send + 'static,
     {
+        self.run_until(self.deadline(), |searcher, _| work(searcher))
+            .await
+    }
+
+    /// When a request that starts now must be answered.
+    fn deadline(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_add(self.inner.config.request_timeout)
+            .unwrap_or(now)
+    }
+
+    /// [`AppState::run`] until `deadline`, which `work` is given to stop at.
+    async fn run_until<T, F>(&self, deadline: Instant, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Searcher, Deadline) -> Result<T, Error> + Send + 'static,
+    {
         let searcher = Arc::clone(self.inner.searcher.get().ok_or(Error::NotReady)?);
         let admission = Arc::clone(&self.inner.admitted)
             .try_acquire_owned()
             .map_err(|_| Error::Overloaded)?;
-        // Tokio's semaphore is fair: waiting searches run in arrival order.
-        // It is never closed, so waiting cannot fail.
-        let permit = Arc::clone(&self.inner.running)
-            .acquire_owned()
+        let running = async {
+            // Tokio's semaphore is fair: waiting searches run in arrival
+            // order. It is never closed, so waiting cannot fail.
+            let permit = Arc::clone(&self.inner.running)
+                .acquire_owned()
+                .await
+                .map_err(|_| Error::Task)?;
+            let stop = Deadline::at(deadline.into_std());
+            tokio::task::spawn_blocking(move || {
+                let result = work(&searcher, stop);
+                drop((permit, admission));
+                result
+            })
             .await
-            .map_err(|_| Error::Task)?;
-        tokio::task::spawn_blocking(move || {
-            let result = work(&searcher);
-            drop((permit, admission));
-            result
-        })
-        .await
-        .map_err(|_| Error::Task)?
+            .map_err(|_| Error::Task)?
+        };
+        tokio::time::timeout_at(deadline, running)
+            .await
+            .map_err(|_| Error::Timeout)?
     }
 }
 
@@ -241,8 +282,10 @@ mod tests {
         }
         assert!(!queued.is_finished(), "a queued search waits for a permit");
 
-        // With the queue full, the next one is turned away at once.
-        let response = app(state.clone()).oneshot(request()?).await?;
+        // With the queue full, the next search is turned away at once (the
+        // same search would wait for the queued one's answer instead).
+        let other = Request::get("/api/search?q=%E3%82%B5%E3%83%BC%E3%83%90").body(Body::empty())?;
+        let response = app(state.clone()).oneshot(other).await?;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         let header_text = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
         assert_eq!(
@@ -259,6 +302,47 @@ mod tests {
         assert_eq!(queued.await??.status(), StatusCode::OK);
         let response = app(state).oneshot(request()?).await?;
         assert_eq!(response.status(), StatusCode::OK);
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn identical_searches_in_flight_run_once() -> TestResult {
+        const REQUESTS: usize = 32;
+        let dir = tempfile::tempdir()?;
+        let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive");
+        let options = sagasu_indexer::IndexOptions::default();
+        sagasu_indexer::index(dir.path(), &[archive], &options, &|_| {})?;
+        let mut config = ServerConfig::new(dir.path().to_path_buf());
+        // Room for one search to run and none to wait: each search run
+        // past the first would be turned away with 503.
+        config.max_concurrent = 1;
+        config.max_queued = 0;
+        let state = AppState::new(config);
+        state.open_index()?;
+
+        // The permit taken, as by a search in flight, so that the requests
+        // all arrive while theirs waits for it.
+        let running = Arc::clone(&state.inner.running).acquire_owned().await?;
+        let requests: Vec<_> = (0..REQUESTS)
+            .map(|_| {
+                let state = state.clone();
+                tokio::spawn(async move { state.search(SearchRequest::new("勉強会")).await })
+            })
+            .collect();
+        while state.inner.admitted.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        drop(running);
+        let mut answers = Vec::new();
+        for request in requests {
+            answers.push(request.await??);
+        }
+        assert!(
+            answers
+                .iter()
+                .all(|answer| Arc::ptr_eq(answer, &answers[0])),
+            "every request got the one search's answer"
+        );
         Ok(())
     }
 

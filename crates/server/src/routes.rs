@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use axum::extract::{RawQuery, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
-use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,11 +13,9 @@ use percent_encoding::percent_decode_str;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
-use crate::{AppState, Error, params};
+use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, params};
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
 pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
@@ -67,6 +65,11 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        // Inside CORS, so that these errors carry its headers too.
+        .layer(middleware::from_fn_with_state(
+            config.max_body_bytes,
+            within_limits,
+        ))
         .layer(cors)
         // Outside CORS, so that preflight answers carry it too.
         .layer(SetResponseHeaderLayer::overriding(
@@ -74,12 +77,40 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            config.request_timeout,
-        ))
         .layer(middleware::from_fn(log_request))
+}
+
+/// Refuses, in JSON, requests past the size limits: the target
+/// ([`MAX_URI_BYTES`]), the headers ([`MAX_HEADERS`], [`MAX_HEADER_BYTES`])
+/// and the body (`max_body`, by its declared length: no endpoint reads a
+/// body, so one sent without a length is never read).
+async fn within_limits(
+    State(max_body): State<usize>,
+    request: Request,
+    next: Next,
+) -> Result<Response, Error> {
+    let uri = request.uri();
+    let target = uri
+        .path_and_query()
+        .map_or(uri.path().len(), |target| target.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Err(Error::UriTooLong);
+    }
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
+        return Err(Error::HeadersTooLarge);
+    }
+    let body = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok()?.parse::<u64>().ok());
+    if body.is_some_and(|length| length > max_body as u64) {
+        return Err(Error::BodyTooLarge(max_body));
+    }
+    Ok(next.run(request).await)
 }
 
 /// One log line per request: method, path, status, latency.
@@ -102,9 +133,17 @@ async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Error> {
+    let started = Instant::now();
     let request = params::search_request(query.as_deref())?;
-    let response = state.search(request).await?;
-    Ok(Json(response.as_ref()).into_response())
+    let answer = state.search(request).await?;
+    // An answer from the cache, or shared with an identical request, took
+    // this request less time than its search did.
+    let took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let response = sagasu_search::SearchResponse {
+        took_ms,
+        ..answer.as_ref().clone()
+    };
+    Ok(Json(response).into_response())
 }
 
 async fn tags(State(state): State<AppState>) -> Result<Response, Error> {

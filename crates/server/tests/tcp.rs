@@ -12,7 +12,8 @@ use common::{
     Fixture, SAMPLE_POSTS, Server, TestResult, copy_dir, encode, fail, hit_ids, http, index_into,
     poll, post_id, sample_archive, search_uri,
 };
-use sagasu_server::RETRY_AFTER_SECONDS;
+use sagasu_search::{MAX_FILTERS, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+use sagasu_server::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, RETRY_AFTER_SECONDS};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn serves_over_tcp_and_shuts_down_gracefully() -> TestResult {
@@ -332,5 +333,166 @@ async fn past_the_bound_searches_get_503_with_retry_after_and_the_server_recover
         hit_ids(&again).first(),
         Some(&post_id("2009-07-19-infra-study-1.md"))
     );
+    server.stop().await
+}
+
+/// `(status, error code)` of `response`, after checking that it is JSON
+/// with the headers every error carries.
+fn error_of(response: &common::HttpResponse) -> TestResult<(u16, String)> {
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/json"),
+        "{response}"
+    );
+    assert_eq!(
+        response.header("cache-control"),
+        Some("no-store"),
+        "{response}"
+    );
+    assert_eq!(
+        response.header("access-control-allow-origin"),
+        Some("*"),
+        "{response}"
+    );
+    assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+    let body = response.json()?;
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(body["error"]["message"].is_string(), "{response}");
+    Ok((response.status, code))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_error_is_json_with_the_usual_headers() -> TestResult {
+    let fixture = Fixture::sample()?;
+    let mut config = fixture.config();
+    // Every search is past its deadline as it starts.
+    config.request_timeout = Duration::ZERO;
+    let server = Server::start(Fixture::ready(config)?).await?;
+    let origin = ("Origin", "https://blog.example");
+
+    let timeout = http(
+        server.addr,
+        "GET",
+        &search_uri(&[("q", "勉強会")]),
+        &[origin],
+    )
+    .await?;
+    assert_eq!(error_of(&timeout)?, (503, "timeout".to_owned()));
+    assert_eq!(
+        timeout.header("retry-after"),
+        Some(RETRY_AFTER_SECONDS.to_string().as_str())
+    );
+
+    let long_target = search_uri(&[("q", &"a".repeat(MAX_URI_BYTES))]);
+    let long = http(server.addr, "GET", &long_target, &[origin]).await?;
+    assert_eq!(error_of(&long)?, (414, "uri_too_long".to_owned()));
+
+    let big = "x".repeat(MAX_HEADER_BYTES);
+    let large = http(server.addr, "GET", "/healthz", &[origin, ("X-Big", &big)]).await?;
+    assert_eq!(error_of(&large)?, (431, "headers_too_large".to_owned()));
+    let names: Vec<String> = (0..MAX_HEADERS).map(|n| format!("X-Header-{n}")).collect();
+    let mut many: Vec<(&str, &str)> = names.iter().map(|name| (name.as_str(), "1")).collect();
+    many.push(origin);
+    let numerous = http(server.addr, "GET", "/healthz", &many).await?;
+    assert_eq!(error_of(&numerous)?, (431, "headers_too_large".to_owned()));
+
+    // Declared, not sent: the server answers from the length alone.
+    let body = http(
+        server.addr,
+        "POST",
+        "/api/tags",
+        &[origin, ("Content-Length", "1000000")],
+    )
+    .await?;
+    assert_eq!(error_of(&body)?, (413, "body_too_large".to_owned()));
+
+    let query = "あ".repeat(MAX_QUERY_CHARS + 1);
+    let too_long = http(server.addr, "GET", &search_uri(&[("q", &query)]), &[origin]).await?;
+    assert_eq!(error_of(&too_long)?, (400, "query_too_long".to_owned()));
+    assert!(!too_long.text().contains(&query), "{too_long}");
+    let words = vec!["語"; MAX_QUERY_WORDS + 1].join(" ");
+    let wordy = http(server.addr, "GET", &search_uri(&[("q", &words)]), &[origin]).await?;
+    assert_eq!(error_of(&wordy)?, (400, "too_many_words".to_owned()));
+    let tags: Vec<(&str, &str)> = vec![("tag", "t"); MAX_FILTERS + 1];
+    let tagged = http(server.addr, "GET", &search_uri(&tags), &[origin]).await?;
+    assert_eq!(error_of(&tagged)?, (400, "too_many_tags".to_owned()));
+    server.stop().await
+}
+
+/// Reads `stream` until the server closes it, within 30 s.
+async fn closed_by_server(stream: &tokio::net::TcpStream, what: &str) -> TestResult {
+    let to_end = async {
+        while !common::read_response(stream, false).await?.is_empty() {}
+        std::io::Result::Ok(())
+    };
+    match tokio::time::timeout(Duration::from_secs(30), to_end).await {
+        Ok(Ok(())) => Ok(()),
+        // A reset closes it too.
+        Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionReset => Ok(()),
+        Ok(Err(err)) => Err(err.into()),
+        Err(_) => Err(fail(format!("{what}: still open after 30 s"))),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slow_and_idle_connections_are_closed_at_the_header_timeout() -> TestResult {
+    let fixture = Fixture::sample()?;
+    let mut config = fixture.config();
+    config.connections.header_timeout = Duration::from_secs(1);
+    let server = Server::start(Fixture::ready(config)?).await?;
+
+    let slow = tokio::net::TcpStream::connect(server.addr).await?;
+    common::write_all(&slow, b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await?;
+    let idle = tokio::net::TcpStream::connect(server.addr).await?;
+    common::write_all(&idle, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await?;
+    let first = common::parse_response(&common::read_response(&idle, false).await?, false)?;
+    assert_eq!(first.status, 200, "{first}");
+    let silent = tokio::net::TcpStream::connect(server.addr).await?;
+
+    closed_by_server(&slow, "a connection holding half a request").await?;
+    closed_by_server(&idle, "a kept-alive connection with no next request").await?;
+    closed_by_server(&silent, "a connection that sends nothing").await?;
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn half_a_request_does_not_hold_up_shutdown_past_the_grace() -> TestResult {
+    let fixture = Fixture::sample()?;
+    let mut config = fixture.config();
+    config.connections.header_timeout = Duration::from_secs(600);
+    config.connections.shutdown_grace = Duration::from_secs(1);
+    let server = Server::start(Fixture::ready(config)?).await?;
+    let slow = tokio::net::TcpStream::connect(server.addr).await?;
+    common::write_all(&slow, b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await?;
+    // Served: the connection is open on the server's side.
+    let probe = server.get("/healthz").await?;
+    assert_eq!(probe.status, 200);
+    // Within the harness's 10 s, not the header timeout's 600.
+    server.stop().await?;
+    closed_by_server(&slow, "half a request after shutdown").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn connections_past_the_limit_wait_for_one_to_close() -> TestResult {
+    let fixture = Fixture::sample()?;
+    let mut config = fixture.config();
+    config.connections.max_connections = 2;
+    config.connections.header_timeout = Duration::from_secs(600);
+    let server = Server::start(Fixture::ready(config)?).await?;
+    let held = [
+        tokio::net::TcpStream::connect(server.addr).await?,
+        tokio::net::TcpStream::connect(server.addr).await?,
+    ];
+    let addr = server.addr;
+    let waiting = tokio::spawn(async move { http(addr, "GET", "/healthz", &[]).await });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "a third connection was served");
+    let [first, _second] = held;
+    drop(first);
+    let response = waiting.await??;
+    assert_eq!(response.status, 200, "{response}");
     server.stop().await
 }

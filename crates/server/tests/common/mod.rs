@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::Router;
 use sagasu_indexer::{IndexOptions, Report};
-use sagasu_server::{AppState, ServerConfig, app};
+use sagasu_server::{AppState, Connections, ServerConfig, app};
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::net::{TcpListener, TcpStream};
@@ -151,21 +151,28 @@ pub struct Server {
 }
 
 impl Server {
-    /// Serves `app(state)` with graceful shutdown wired to [`Server::stop`].
+    /// Serves `app(state)` with the state's connection limits, and graceful
+    /// shutdown wired to [`Server::stop`].
     pub async fn start(state: AppState) -> TestResult<Self> {
-        Self::serve(app(state)).await
+        let connections = state.config().connections.clone();
+        Self::serve_with(app(state), connections).await
     }
 
     /// Serves `router` (the app, maybe with test layers or routes added).
     pub async fn serve(router: Router) -> TestResult<Self> {
+        Self::serve_with(router, Connections::default()).await
+    }
+
+    /// Serves `router` within `connections`, as `sagasu serve` does.
+    pub async fn serve_with(router: Router, connections: Connections) -> TestResult<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let serve = sagasu_server::serve(listener, router, connections, async move {
             // A dropped sender stops the server too.
             let _ = stopped.await;
         });
-        let task = tokio::spawn(async move { serve.await });
+        let task = tokio::spawn(serve);
         Ok(Self {
             addr,
             stop: Some(stop),
@@ -290,7 +297,7 @@ pub async fn http_with_body(
 }
 
 // Tokio's `io-util` feature is off: readiness and `try_*` calls instead.
-async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> {
+pub async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> {
     while !bytes.is_empty() {
         stream.writable().await?;
         match stream.try_write(bytes) {
@@ -305,7 +312,7 @@ async fn write_all(stream: &TcpStream, mut bytes: &[u8]) -> std::io::Result<()> 
 /// Reads to the end of the stream, or, for a response with a
 /// `Content-Length` to a request other than `HEAD`, to the end of that body
 /// (some servers, like chromedriver, keep the connection open).
-async fn read_response(stream: &TcpStream, head: bool) -> std::io::Result<Vec<u8>> {
+pub async fn read_response(stream: &TcpStream, head: bool) -> std::io::Result<Vec<u8>> {
     let mut raw = Vec::new();
     let mut chunk = vec![0; 64 * 1024];
     loop {
