@@ -26,6 +26,8 @@
 mod capped;
 mod error;
 mod facets;
+#[doc(hidden)]
+pub mod fuzzing;
 mod options;
 mod plan;
 pub mod query;

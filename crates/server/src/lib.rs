@@ -35,6 +35,8 @@
 
 mod cache;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod params;
 mod routes;
 mod watch;
