@@ -319,17 +319,10 @@ fn a_folder_behind_a_broken_link_keeps_what_was_indexed_from_it() -> TestResult 
     std::os::unix::fs::symlink(sandbox.path().join("disk"), root.join("old"))?;
     sandbox.index(&[&root])?;
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
-    std::fs::rename(
-        sandbox.path().join("disk"),
-        sandbox.path().join("unmounted"),
-    )?;
+    std::fs::rename(sandbox.path().join("disk"), sandbox.path().join("unmounted"))?;
     let report = sandbox.index(&[&root])?;
     assert_eq!(report["removed"], 0, "{report}");
-    assert_eq!(
-        report["failed"].as_array().map(Vec::len),
-        Some(1),
-        "{report}"
-    );
+    assert_eq!(report["failed"].as_array().map(Vec::len), Some(1), "{report}");
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
     Ok(())
 }
@@ -452,10 +445,7 @@ fn a_100_mb_export_fails_only_its_huge_entry_and_loses_nothing() -> TestResult {
     assert_eq!(failed.len(), 1, "{report}");
     assert_eq!(failed[0]["id"], "blog.export.txt#kyodai", "{report}");
     let reason = failed[0]["reason"].as_str().unwrap_or_default();
-    assert!(
-        reason.contains("past the limit of 4194304 bytes"),
-        "{reason}"
-    );
+    assert!(reason.contains("past the limit of 4194304 bytes"), "{reason}");
     assert_eq!(sandbox.all_ids("夜桜", &[])?, ["blog.export.txt#hanami"]);
     assert_eq!(sandbox.all_ids("土筆", &[])?, ["blog.export.txt#oboegaki"]);
     assert!(sandbox.all_ids("巨大", &[])?.is_empty());
