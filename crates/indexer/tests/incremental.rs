@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
 
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
@@ -124,7 +125,13 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn apply(archive: &Path, index: &Path, step: &Step) -> TestResult {
+/// Applies `step`. Each write gets its own modification time, a second
+/// after the last one: a run reads a file only when its size or its time
+/// changed, and two writes in the same tick of the file system's clock
+/// (then a rename of one over the other) would look unchanged, as
+/// `run.rs`'s `size_and_modification_time_come_first_and_the_hash_second`
+/// shows on purpose.
+fn apply(archive: &Path, index: &Path, step: &Step, clock: &mut u64) -> TestResult {
     match step {
         Step::Write { name, posts } => {
             let text = if *name < JEKYLL {
@@ -140,7 +147,12 @@ fn apply(archive: &Path, index: &Path, step: &Step) -> TestResult {
             };
             let path = archive.join(NAMES[*name]);
             std::fs::create_dir_all(path.parent().ok_or("a file has a folder")?)?;
-            std::fs::write(path, text)?;
+            std::fs::write(&path, text)?;
+            *clock += 1;
+            std::fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(UNIX_EPOCH + Duration::from_secs(1_600_000_000 + *clock))?;
         }
         Step::Rename { from, to } => {
             let from_path = archive.join(NAMES[*from]);
@@ -224,8 +236,9 @@ proptest! {
                 "---\ntitle: 最初\n---\n始まり\n",
             )?;
             let incremental = dir.path().join("incremental");
+            let mut clock = 0;
             for step in &steps {
-                apply(&archive, &incremental, step)?;
+                apply(&archive, &incremental, step, &mut clock)?;
             }
             run(&archive, &incremental)?;
             let fresh = dir.path().join("fresh");
