@@ -216,7 +216,7 @@ fn posts(index: &Path) -> TestResult<BTreeMap<String, String>> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 24,
+        cases: 64,
         // Beside this file: an integration test has no lib.rs to put it by.
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
         ..ProptestConfig::default()

@@ -97,7 +97,7 @@ fn any_query_string_is_a_200_or_a_json_400() -> TestResult {
         encode(&post_id("2004-02-11-apache-maxclients.md"))
     );
     let mut runner = TestRunner::new(Config {
-        cases: 128,
+        cases: 512,
         // Beside this file: an integration test has no lib.rs to put it by.
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
         ..Config::default()
