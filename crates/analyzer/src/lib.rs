@@ -56,7 +56,7 @@ pub use userdic::UserDictionary;
 /// Version of the analysis rules. An index records it, and an index built
 /// with other rules is refused: its terms would not match the queries.
 /// Bump it whenever the terms produced for some text change.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Version of the dictionary behind the analysis.
 pub const DICTIONARY: &str = sagasu_ipadic::VERSION;

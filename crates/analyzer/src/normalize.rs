@@ -10,7 +10,7 @@
 //! reported in original coordinates, which is what snippets highlight.
 
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 
 /// Normalized text plus the way back to the original.
 #[derive(Debug, Clone, Default)]
@@ -111,9 +111,23 @@ impl<'a> Chunks<'a> {
     }
 }
 
+/// Whether `c` joins the chunk before it: a combining mark, or a character
+/// whose compatibility decomposition starts with one (the half-width voicing
+/// marks `ﾞ` `ﾟ`, Tibetan `ཱུ` U+0F75), since NFKC composes or reorders it
+/// with the marks before it. Normalizing it alone would leave a result that
+/// changes when normalized again.
 fn is_combining(c: char) -> bool {
-    matches!(c, '\u{FF9E}' | '\u{FF9F}' | '\u{3099}' | '\u{309A}')
-        || canonical_combining_class(c) != 0
+    if c < '\u{0300}' || is_nfkc_stable(c) {
+        return false;
+    }
+    if canonical_combining_class(c) != 0 {
+        return true;
+    }
+    let mut first = None;
+    decompose_compatible(c, |part| {
+        first.get_or_insert(part);
+    });
+    first.is_some_and(|part| canonical_combining_class(part) != 0)
 }
 
 /// Appends the normalized form of one chunk.
@@ -129,11 +143,10 @@ fn push_normalized(chunk: &str, out: &mut String) {
             return;
         }
     }
-    for c in chunk.nfkc() {
-        for lower in c.to_lowercase() {
-            out.push(fold_wave(lower));
-        }
-    }
+    let lower: String = chunk.nfkc().flat_map(char::to_lowercase).collect();
+    // Lowercasing can leave marks out of canonical order (`İ` with a mark
+    // below becomes `i`, a dot above and the mark): normalize once more.
+    out.extend(lower.nfkc().map(fold_wave));
 }
 
 /// Characters common in Japanese text that NFKC and lowercasing leave alone:
@@ -151,6 +164,8 @@ fn fold_wave(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn norm(text: &str) -> String {
@@ -195,6 +210,65 @@ mod tests {
         let start = normalized.as_str().find("株式").unwrap_or_default();
         let range = normalized.original_start(start)..normalized.original_end(start + "株式".len());
         assert_eq!(&original[range], "㍿");
+    }
+
+    /// Characters whose normalization is most likely to change again:
+    /// letters with case, combining marks, kana voicing marks (spacing,
+    /// half-width and combining), half-width and compatibility forms,
+    /// conjoining jamo, spaces.
+    fn tricky_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            prop::char::range('A', 'z'),
+            Just('İ'),
+            Just('ẞ'),
+            Just('Ω'),
+            Just('K'),
+            prop::char::range('\u{0300}', '\u{036F}'),
+            prop::char::range('\u{0370}', '\u{03FF}'),
+            prop::char::range('\u{0F70}', '\u{0F81}'),
+            prop::char::range('\u{1100}', '\u{11FF}'),
+            prop::char::range('\u{1E00}', '\u{1FFF}'),
+            prop::char::range('\u{2160}', '\u{2188}'),
+            prop::char::range('\u{3000}', '\u{30FF}'),
+            prop::char::range('\u{3300}', '\u{33FF}'),
+            prop::char::range('\u{FF00}', '\u{FFEF}'),
+            Just('～'),
+            any::<char>(),
+        ]
+    }
+
+    proptest! {
+        /// Normalizing normalized text changes nothing, so a term indexed
+        /// from normalized text (a stored tag, a query typed from a
+        /// snippet) is found by the same text again.
+        #[test]
+        fn normalization_is_idempotent(chars in prop::collection::vec(tricky_char(), 0..24)) {
+            let text: String = chars.into_iter().collect();
+            let once = norm(&text);
+            prop_assert_eq!(norm(&once), once.clone(), "{:?}", text);
+            let key = normalize_key(&text);
+            prop_assert_eq!(normalize_key(&key), key, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn marks_a_decomposition_starts_with_join_the_chunk_before() {
+        // U+0F75 decomposes to two marks that NFKC orders before U+0300:
+        // normalized apart from it, they were reordered when normalized
+        // again.
+        let once = norm("\u{0300}\u{0F75}");
+        assert_eq!(once, "\u{0F71}\u{0F74}\u{0300}");
+        assert_eq!(norm(&once), once);
+        assert_eq!(norm("ｶﾞｲﾄﾞ"), "ガイド");
+    }
+
+    #[test]
+    fn lowercasing_keeps_marks_in_canonical_order() {
+        // `İ` lowercases to `i` and a dot above, which must follow the mark
+        // below (U+0316) as it does when the text is normalized again.
+        let once = norm("\u{130}\u{316}");
+        assert_eq!(once, "i\u{316}\u{307}");
+        assert_eq!(norm(&once), once);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! then places it in a zone. See [`crate::format::jekyll`] for how Jekyll's
 //! file name and front matter dates combine (the day rule).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+};
 
 use crate::format::Site;
 
@@ -193,15 +195,24 @@ fn parse_rfc2822_like(s: &str) -> Option<Written> {
         return Some(Written {
             local: dt.naive_local(),
             offset: Some(*dt.offset()),
-        });
+        })
+        .filter(|written| !is_leap_second(written.local));
     }
     ["%d %b %Y %H:%M:%S", "%d %b %Y %H:%M"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(without_weekday, format).ok())
+        .filter(|local| !is_leap_second(*local))
         .map(|local| Written {
             local,
             offset: None,
         })
+}
+
+/// Whether chrono read a `:60` second. The other forms refuse it (see
+/// [`parse_time`]), so this one does too: a date is accepted or refused
+/// whichever way it is spelled.
+fn is_leap_second(local: NaiveDateTime) -> bool {
+    local.nanosecond() >= 1_000_000_000
 }
 
 /// A byte cursor over ASCII syntax.
@@ -364,6 +375,21 @@ mod tests {
         ] {
             assert_eq!(local(input), None, "{input}");
         }
+    }
+
+    #[test]
+    fn a_leap_second_is_refused_however_the_date_is_spelled() {
+        // Found by the `dates` fuzz target: chrono reads RFC 2822 `:60`
+        // as a leap second, which the ISO form refuses.
+        for input in [
+            "2016-12-31 23:59:60",
+            "Sat, 31 Dec 2016 23:59:60 +0000",
+            "31 Dec 2016 23:59:60",
+            "1 Jul 6 1:00:60",
+        ] {
+            assert_eq!(local(input), None, "{input}");
+        }
+        assert!(local("Sat, 31 Dec 2016 23:59:59 +0000").is_some());
     }
 
     #[test]

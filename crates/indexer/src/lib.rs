@@ -9,6 +9,9 @@
 //!   by another schema or analyzer version.
 //! - [`index`] runs an incremental, single-commit indexing pass.
 //!
+//! The hidden `fuzzing` module holds the fuzz targets' entry points into
+//! the parsers (see `fuzz/` at the repository root); it is not API.
+//!
 //! ```no_run
 //! use std::path::PathBuf;
 //! use sagasu_indexer::{IndexOptions, index};
@@ -30,6 +33,8 @@ mod encoding;
 mod error;
 pub mod format;
 mod front_matter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod post;
 mod run;
 pub mod schema;

@@ -27,6 +27,8 @@ mod capped;
 mod deadline;
 mod error;
 mod facets;
+#[doc(hidden)]
+pub mod fuzzing;
 mod options;
 mod plan;
 pub mod query;

@@ -37,6 +37,8 @@
 mod cache;
 mod connections;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod params;
 mod routes;
 mod watch;

@@ -396,7 +396,7 @@ fn entry(
 
 /// `M/D/YYYY h:mm[:ss] [AM|PM]`, as Movable Type's importer reads it (it
 /// also takes a two-digit year as 19YY).
-fn parse_date(value: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_date(value: &str) -> Option<NaiveDateTime> {
     let mut words = value.split_whitespace();
     let (day, time, meridiem) = (words.next()?, words.next()?, words.next());
     if words.next().is_some() {
