@@ -129,7 +129,10 @@ fn every_fixture_archive_is_read_by_its_format() -> TestResult {
         );
         let ids = sandbox.all_ids(fixture.query, &[])?;
         problems.check(ids.iter().any(|id| id == fixture.id), || {
-            format!("{}: {:?} found {ids:?}, not {}", fixture.path, fixture.query, fixture.id)
+            format!(
+                "{}: {:?} found {ids:?}, not {}",
+                fixture.path, fixture.query, fixture.id
+            )
         });
     }
     problems.finish()
@@ -139,9 +142,8 @@ fn every_fixture_archive_is_read_by_its_format() -> TestResult {
 fn a_changed_export_updates_adds_and_removes_its_posts_in_one_commit() -> TestResult {
     let sandbox = Sandbox::new()?;
     let export = sandbox.path().join("export.txt");
-    let original = std::fs::read_to_string(fixture(
-        "movable-type/example.hatenablog.com.export.txt",
-    ))?;
+    let original =
+        std::fs::read_to_string(fixture("movable-type/example.hatenablog.com.export.txt"))?;
     std::fs::write(&export, &original)?;
     let first = sandbox.index(&[&export])?;
     assert_eq!(first["added"], 5, "{first}");
@@ -163,11 +165,19 @@ fn a_changed_export_updates_adds_and_removes_its_posts_in_one_commit() -> TestRe
     std::fs::write(&export, changed)?;
     let second = sandbox.index(&[&export])?;
     assert_eq!(
-        (&second["added"], &second["updated"], &second["removed"], &second["unchanged"]),
+        (
+            &second["added"],
+            &second["updated"],
+            &second["removed"],
+            &second["unchanged"]
+        ),
         (&1.into(), &1.into(), &1.into(), &3.into()),
         "{second}"
     );
-    assert_eq!(sandbox.all_ids("追記専用語", &[])?, ["export.txt#added-later"]);
+    assert_eq!(
+        sandbox.all_ids("追記専用語", &[])?,
+        ["export.txt#added-later"]
+    );
     assert_eq!(sandbox.all_ids("改訂", &[])?, ["export.txt#plain-breaks"]);
     assert!(sandbox.all_ids("項目一", &[])?.is_empty());
     Ok(())

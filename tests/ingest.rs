@@ -319,10 +319,17 @@ fn a_folder_behind_a_broken_link_keeps_what_was_indexed_from_it() -> TestResult 
     std::os::unix::fs::symlink(sandbox.path().join("disk"), root.join("old"))?;
     sandbox.index(&[&root])?;
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
-    std::fs::rename(sandbox.path().join("disk"), sandbox.path().join("unmounted"))?;
+    std::fs::rename(
+        sandbox.path().join("disk"),
+        sandbox.path().join("unmounted"),
+    )?;
     let report = sandbox.index(&[&root])?;
     assert_eq!(report["removed"], 0, "{report}");
-    assert_eq!(report["failed"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(
+        report["failed"].as_array().map(Vec::len),
+        Some(1),
+        "{report}"
+    );
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
     Ok(())
 }

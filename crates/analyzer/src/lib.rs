@@ -42,7 +42,7 @@ mod userdic;
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
-pub use reading::{MAX_RUN_WORDS, query_reading};
+pub use reading::{MAX_RUN_WORDS, ROMAJI, query_reading};
 use serde::Serialize;
 pub use tantivy_tokenizer_api::Token;
 pub use userdic::UserDictionary;

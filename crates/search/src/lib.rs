@@ -38,6 +38,7 @@ mod synonyms;
 
 pub use error::Error;
 pub use options::SearchOptions;
+pub use plan::is_informative;
 pub use request::{DateBound, MAX_PER_PAGE, MatchMode, SearchRequest, Sort};
 pub use response::{
     Archive, FacetCount, Facets, Hit, MonthCount, Post, PostSummary, Related, SearchResponse,

@@ -102,7 +102,7 @@ const STOP_WORDS: &[&str] = &[
 /// [`STOP_WORDS`] and single kana. Adverbs (`どう`, `なぜ`), adnominals
 /// (`どの`), conjunctions, interjections and prefixes never do; particles,
 /// auxiliary verbs and symbols are not terms at all.
-pub(crate) fn is_informative(part_of_speech: &str, text: &str) -> bool {
+pub fn is_informative(part_of_speech: &str, text: &str) -> bool {
     let single_kana = {
         let mut chars = text.chars();
         matches!(

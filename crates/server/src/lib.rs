@@ -52,6 +52,7 @@ use crate::cache::ResultCache;
 pub use error::{Error, RETRY_AFTER_SECONDS};
 pub use routes::app;
 pub use watch::{Watcher, watch};
+pub use widget::{SCRIPT as WIDGET_SCRIPT, STYLE as WIDGET_STYLE};
 
 /// Server settings, as values: the CLI turns flags into these.
 #[derive(Debug, Clone)]
