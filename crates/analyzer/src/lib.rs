@@ -115,6 +115,16 @@ pub struct Term {
     pub part_of_speech: &'static str,
 }
 
+/// One token of Lindera's segmentation, before terms are made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The normalized surface.
+    pub text: String,
+    /// Whether it is a particle, auxiliary, symbol or filler: not a term,
+    /// but it takes a position.
+    pub stop: bool,
+}
+
 /// The analysis of one text.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -213,6 +223,13 @@ impl Analyzer {
     /// the title and body of a post are indexed with).
     pub fn analyze_with_readings(&self, text: &str) -> Result<Analysis, Error> {
         self.run(text, true)
+    }
+
+    /// Lindera's tokens of `text`, normalized: what the terms are made of,
+    /// with the stop tokens they leave out (the static bundle lists them so
+    /// that the browser can cut queries as Lindera does).
+    pub fn segments(&self, text: &str) -> Result<Vec<Segment>, Error> {
+        morph::segments(&self.normal, &Normalized::new(text))
     }
 
     fn run(&self, text: &str, with_readings: bool) -> Result<Analysis, Error> {

@@ -8,8 +8,8 @@
 //!
 //! - `q`: the term a query searches ([`sagasu_analyzer::Analysis::query_terms`]:
 //!   the base form, else the surface, katakana stemmed);
-//! - `flags`: [`STOP`] for a run of particles, auxiliaries or symbols that
-//!   takes positions but is not searched, [`INFORMATIVE`] for a word that
+//! - `flags`: [`STOP`] for a particle, auxiliary or symbol, which takes a
+//!   position but is not searched, [`INFORMATIVE`] for a word that
 //!   `match=any` searches ([`sagasu_search::is_informative`]), [`VERB`] for a
 //!   verb (whose potential form is searched too);
 //! - `width`: the positions it takes (a compound's parts take one each);
@@ -27,10 +27,6 @@ use crate::read::Post;
 pub(crate) const STOP: u8 = 1;
 pub(crate) const INFORMATIVE: u8 = 2;
 pub(crate) const VERB: u8 = 4;
-
-/// Longest run of stop tokens listed, in characters: longer runs are
-/// sentences' punctuation, not what queries hold.
-const STOP_RUN_CHARS: usize = 4;
 
 /// What a query searches for one surface.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -111,33 +107,28 @@ fn add_text(
             word.entry.flags |= INFORMATIVE;
         }
     }
-    let mut previous: Option<(usize, usize)> = None;
     for word in words {
-        let (end, next_position) = previous.unwrap_or((0, 0));
-        let gap = word.position.saturating_sub(next_position);
-        if gap > 0 && end <= word.from {
-            let between = Normalized::new(&text[end..word.from]);
-            let between = between.as_str();
-            if !between.is_empty() && between.chars().count() <= STOP_RUN_CHARS {
-                let stop = Entry {
-                    query: String::new(),
-                    flags: STOP,
-                    width: gap,
-                };
-                *counts
-                    .entry(between.to_owned())
-                    .or_default()
-                    .entry(stop)
-                    .or_default() += 1;
-            }
-        }
-        previous = Some((word.to, word.position + word.entry.width));
         let surface = Normalized::new(&text[word.from..word.to]);
         *counts
             .entry(surface.as_str().to_owned())
             .or_default()
             .entry(word.entry)
             .or_default() += 1;
+    }
+    // Particles, auxiliaries and symbols: one position each, not searched.
+    for segment in analyzer.segments(text)? {
+        if segment.stop {
+            let stop = Entry {
+                query: String::new(),
+                flags: STOP,
+                width: 1,
+            };
+            *counts
+                .entry(segment.text)
+                .or_default()
+                .entry(stop)
+                .or_default() += 1;
+        }
     }
     Ok(())
 }
