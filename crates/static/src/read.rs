@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// The searched fields, in the order the bundle numbers them: the key the
 /// engine knows each by, the field, and whether its postings keep
 /// positions (readings are single terms, never phrases).
-pub(crate) const FIELDS: [(&str, fn(&Fields) -> Field, bool); 7] = [
+pub(crate) const FIELDS: [SearchedField; 7] = [
     ("tt", |f| f.title_terms, true),
     ("bt", |f| f.body_terms, true),
     ("lt", |f| f.label_terms, true),
@@ -21,6 +21,9 @@ pub(crate) const FIELDS: [(&str, fn(&Fields) -> Field, bool); 7] = [
     ("tr", |f| f.title_readings, false),
     ("br", |f| f.body_readings, false),
 ];
+
+/// A searched field: its key, how to find it, whether it has positions.
+pub(crate) type SearchedField = (&'static str, fn(&Fields) -> Field, bool);
 
 /// One post's stored fields.
 #[derive(Debug, Clone)]

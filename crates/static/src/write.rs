@@ -128,6 +128,9 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
     Ok(files)
 }
 
+/// Distinct `(key, spelling)` names of one kind, and each one's index.
+type Labels = (Vec<(String, String)>, FxHashMap<(String, String), usize>);
+
 /// The manifest: what every search needs before it fetches terms.
 fn manifest(corpus: &Corpus, term_buckets: u32, word_buckets: u32) -> Value {
     let posts = corpus.posts.len().max(1) as f64;
@@ -136,8 +139,7 @@ fn manifest(corpus: &Corpus, term_buckets: u32, word_buckets: u32) -> Value {
         .iter()
         .map(|&total| total as f64 / posts)
         .collect();
-    let mut labels: BTreeMap<&str, (Vec<(String, String)>, FxHashMap<(String, String), usize>)> =
-        BTreeMap::new();
+    let mut labels: BTreeMap<&str, Labels> = BTreeMap::new();
     let mut of_post = |kind: &'static str, names: &[String]| -> Vec<usize> {
         let (list, index) = labels.entry(kind).or_default();
         names
