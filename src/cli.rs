@@ -30,6 +30,10 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve the index over HTTP (the search API and the widget).
     Serve(ServeArgs),
+    /// Write the index as a static bundle: plain files (the widget, the
+    /// browser engine and the index in chunks) that any static host serves,
+    /// searched in the browser without a server.
+    Static(StaticArgs),
 }
 
 #[derive(Debug, Args)]
@@ -251,4 +255,19 @@ pub struct ServeArgs {
     pub synonyms: SynonymsArg,
     #[command(flatten)]
     pub user_dictionary: UserDictionaryArg,
+}
+
+#[derive(Debug, Args)]
+pub struct StaticArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Directory to write the bundle into (`_site/search`); an earlier
+    /// bundle there is updated, rewriting only the files that changed.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub user_dictionary: UserDictionaryArg,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -12,7 +12,7 @@ use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
 use sagasu_server::{AppState, ServerConfig, app};
 
-use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StatsArgs};
+use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
 use crate::config::Config;
 use crate::render;
 
@@ -266,6 +266,25 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     // nobody waits for them, and exiting ends them.
     runtime.shutdown_background();
     served
+}
+
+pub fn static_bundle(args: StaticArgs) -> Result<ExitCode> {
+    let config = Config::next_to(&args.location.index)?;
+    let options = sagasu_static::ExportOptions {
+        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
+        assets: vec![
+            ("widget.js".to_owned(), sagasu_server::WIDGET_SCRIPT.into()),
+            ("widget.css".to_owned(), sagasu_server::WIDGET_STYLE.into()),
+        ],
+    };
+    let report = sagasu_static::export(&args.location.index, &args.out, &options)
+        .with_context(|| format!("writing the static bundle into {}", args.out.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        render::static_report(&report, &args.out);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {

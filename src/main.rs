@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze(args),
         Command::Stats(args) => commands::stats(args),
         Command::Serve(args) => commands::serve(args),
+        Command::Static(args) => commands::static_bundle(args),
     };
     match result {
         Ok(code) => code,

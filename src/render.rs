@@ -128,6 +128,21 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// What `sagasu static` wrote.
+pub fn static_report(report: &sagasu_static::Report, out: &Path) {
+    let written = &report.written;
+    println!(
+        "{TITLE}{} posts{TITLE:#}, {} words: {} files written, {} unchanged, {} removed ({} KiB)",
+        report.posts,
+        report.words,
+        written.written,
+        written.unchanged,
+        written.removed,
+        written.bytes.div_ceil(1024)
+    );
+    println!("{DIM}bundle in {}{DIM:#}", out.display());
+}
+
 pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> std::io::Result<()> {
     let first = (response.page - 1)
         .saturating_mul(response.per_page)

@@ -48,7 +48,7 @@ pub use content::{ContentWord, is_informative};
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
-pub use reading::{MAX_RUN_WORDS, query_reading};
+pub use reading::{MAX_RUN_WORDS, ROMAJI, query_reading};
 use serde::Serialize;
 pub use tantivy_tokenizer_api::Token;
 pub use userdic::UserDictionary;
@@ -123,6 +123,16 @@ pub struct Term {
     /// `名詞,接尾`: `会` of `勉強会`, `化` of `冗長化`, `年` of `2009年`);
     /// the parts of a compound carry the compound's.
     pub suffix: bool,
+}
+
+/// One token of Lindera's segmentation, before terms are made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The normalized surface.
+    pub text: String,
+    /// Whether it is a particle, auxiliary, symbol or filler: not a term,
+    /// but it takes a position.
+    pub stop: bool,
 }
 
 /// The analysis of one text.
@@ -230,6 +240,13 @@ impl Analyzer {
     /// (`ラオス経済とは？` is `ラオス` and `経済`).
     pub fn content_words(&self, text: &str) -> Result<Vec<ContentWord>, Error> {
         Ok(content::content_words(text, &self.analyze(text)?.terms))
+    }
+
+    /// Lindera's tokens of `text`, normalized: what the terms are made of,
+    /// with the stop tokens they leave out (the static bundle lists them so
+    /// that the browser can cut queries as Lindera does).
+    pub fn segments(&self, text: &str) -> Result<Vec<Segment>, Error> {
+        morph::segments(&self.normal, &Normalized::new(text))
     }
 
     fn run(&self, text: &str, with_readings: bool) -> Result<Analysis, Error> {

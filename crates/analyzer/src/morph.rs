@@ -25,7 +25,7 @@ use lindera::segmenter::Segmenter;
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use crate::reading::Readings;
-use crate::{Error, Normalized, Term, TermKind};
+use crate::{Error, Normalized, Segment, Term, TermKind};
 
 thread_local! {
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
@@ -174,6 +174,17 @@ pub(crate) fn terms(
         readings.end_run();
     }
     Ok(())
+}
+
+/// Lindera's tokens of `normalized`, each marked stop or not.
+pub(crate) fn segments(normal: &Segmenter, normalized: &Normalized) -> Result<Vec<Segment>, Error> {
+    Ok(segment(normal, normalized.as_str())?
+        .iter()
+        .map(|piece| Segment {
+            text: piece.surface.to_owned(),
+            stop: is_stop(piece),
+        })
+        .collect())
 }
 
 fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, Error> {

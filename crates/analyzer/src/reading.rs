@@ -69,7 +69,7 @@ pub fn query_reading(text: &str) -> Option<String> {
 /// Romaji syllables (Hepburn, kunrei and the spellings input methods
 /// accept) and their katakana, longest first where one spelling starts
 /// another.
-const ROMAJI: &[(&str, &str)] = &[
+pub const ROMAJI: &[(&str, &str)] = &[
     ("kya", "キャ"),
     ("kyu", "キュ"),
     ("kyo", "キョ"),

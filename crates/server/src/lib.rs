@@ -58,6 +58,7 @@ pub use connections::{Connections, serve};
 pub use error::{Error, RETRY_AFTER_SECONDS};
 pub use routes::app;
 pub use watch::{Watcher, watch};
+pub use widget::{SCRIPT as WIDGET_SCRIPT, STYLE as WIDGET_STYLE};
 
 /// The longest request target (path and query) accepted, in bytes: a
 /// query at its length limit, percent-encoded, fits with room to spare.

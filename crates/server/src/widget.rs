@@ -20,8 +20,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-const SCRIPT: &str = include_str!("../widget/widget.js");
-const STYLE: &str = include_str!("../widget/widget.css");
+/// The widget's script and stylesheet, as written (`sagasu static` copies
+/// them into its bundles).
+pub const SCRIPT: &str = include_str!("../widget/widget.js");
+pub const STYLE: &str = include_str!("../widget/widget.css");
 const DEMO: &str = include_str!("../widget/demo.html");
 
 /// The stylesheet's name in the script, replaced by the hashed name.

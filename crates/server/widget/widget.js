@@ -1,6 +1,8 @@
 /*! sagasu search widget (MIT). Plain ES2020, no dependencies.
  * <script src="https://search.example.com/widget.js" defer></script>
  * <div data-sagasu></div>  or  <sagasu-search></sagasu-search>
+ * Without a server, from the files `sagasu static` writes:
+ * <script src="/search/widget.js" data-sagasu-static defer></script>
  */
 (() => {
   "use strict";
@@ -10,6 +12,26 @@
   const scriptURL = new URL(script && script.src ? script.src : "widget.js", location.href);
   // `sagasu serve` rewrites this name to the content-hashed stylesheet.
   const CSS_URL = new URL("widget.css", scriptURL).href;
+  // Static mode: the engine next to the script answers what the API would.
+  const STATIC = Boolean(script && script.hasAttribute("data-sagasu-static"));
+  let engine = null;
+  const loadEngine = () =>
+    (engine ||= import(new URL("sagasu.js", scriptURL).href).catch((error) => {
+      engine = null;
+      throw error;
+    }));
+  /** The API's answer to `path`, from the static engine. */
+  async function staticJSON(path) {
+    const sagasu = await loadEngine();
+    const [route, query] = path.split("?");
+    if (route === "api/tags") return sagasu.tags();
+    if (route === "api/categories") return sagasu.categories();
+    if (route === "api/archive") return sagasu.archive();
+    const params = new URLSearchParams(query);
+    const request = { tag: params.getAll("tag"), category: params.getAll("category") };
+    for (const key of ["q", "from", "to", "sort", "match", "page", "per_page"]) if (params.has(key)) request[key] = params.get(key);
+    return sagasu.search(request);
+  }
   const DEBOUNCE_MS = 180;
   const CHIPS = 12;
 
@@ -37,6 +59,7 @@
       none: (q) => (q ? `「${q}」に一致する記事は見つかりませんでした。` : "条件に合う記事はありません。"),
       hint: "言葉を減らすか、絞り込みを外してみてください。",
       sorry: "申し訳ありません。いまは検索できません。しばらくしてから、もう一度お試しください。",
+      missing: "検索データの一部を読み込めませんでした。サイトの検索データが更新中か、壊れている可能性があります。",
       retry: "もう一度試す",
       keys: "↑↓ で選択 · Enter で開く · Esc で消去",
       locale: "ja-JP",
@@ -66,6 +89,7 @@
       none: (q) => (q ? `Nothing found for “${q}”.` : "No posts match these filters."),
       hint: "Try fewer words, or clear the filters.",
       sorry: "Sorry, search is not available right now. Please try again in a moment.",
+      missing: "Part of the search data could not be loaded. The site's search files may be updating or broken.",
       retry: "Try again",
       keys: "↑↓ to select · Enter to open · Esc to clear",
       locale: "en-US",
@@ -174,7 +198,8 @@
     const status = h("p", { class: "status", role: "status", "aria-live": "polite" });
     const list = h("ul", { id: `${uid}list`, role: "listbox", "aria-label": t.results });
     const more = h("button", { type: "button", class: "more", hidden: true, onclick: () => search(page + 1) });
-    const sorry = h("div", { class: "sorry", role: "alert", hidden: true }, h("p", null, t.sorry), h("button", { type: "button", onclick: () => retry() }, t.retry));
+    const sorryText = h("p", null, t.sorry);
+    const sorry = h("div", { class: "sorry", role: "alert", hidden: true }, sorryText, h("button", { type: "button", onclick: () => retry() }, t.retry));
     const panel = h("div", { class: "panel", hidden: true }, status, sorry, list, more, h("p", { class: "keys", "aria-hidden": "true" }, t.keys));
     const frame = h(
       "div",
@@ -199,6 +224,7 @@
     const searching = () => Boolean(state.q.trim()) || filtered() > 0;
 
     async function getJSON(path, signal) {
+      if (STATIC) return staticJSON(path);
       const response = await fetch(new URL(path, base), { signal, headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
@@ -212,9 +238,9 @@
           renderFilters();
           return lists;
         })
-        .catch(() => {
+        .catch((error) => {
           listsLoading = null;
-          if (!filters.hidden) showSorry();
+          if (!filters.hidden) showSorry(error);
           return null;
         });
       return listsLoading;
@@ -249,7 +275,7 @@
         facets = response.facets;
         showResults(response.hits, forPage > 1, response.relaxed, response.split);
       } catch (error) {
-        if (id === seq && error.name !== "AbortError") showSorry();
+        if (id === seq && error.name !== "AbortError") showSorry(error);
       } finally {
         if (id === seq) frame.classList.remove("busy");
       }
@@ -274,7 +300,8 @@
       renderFilters();
     }
 
-    function showSorry() {
+    function showSorry(error) {
+      sorryText.textContent = error && error.name === "BundleError" ? t.missing : t.sorry;
       hits = [];
       list.replaceChildren();
       setActive(-1);

@@ -1,0 +1,1031 @@
+/*! sagasu static search engine (MIT). An ES module, no dependencies.
+ * import { search } from "/search/sagasu.js";
+ * const response = await search({ q: "インフラ勉強会", tag: ["hbstudy"], page: 1 });
+ *
+ * It answers with the document `GET /api/search` serves, from the files
+ * `sagasu static` wrote next to it: `index.json` on the first search, then
+ * only the chunks a query needs (`w/` for the words of the query, `t/` for
+ * their postings, `p/` for the hits shown). The rules are the server's:
+ * the same normalization, query language, matching and ranking (see
+ * crates/search/src/plan.rs); what differs is listed in the README.
+ */
+
+const FORMAT = 1;
+// Field weights, tiers and boosts: crates/search/src/plan.rs and readings.rs.
+const WEIGHT = { tt: 3, bt: 1, lt: 2, tb: 0.6, bb: 0.3 };
+const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
+const SUBSTRING_MIN_CHARS = 3;
+const WORD_TIER = 1000;
+const RELEVANCE_CAP = WORD_TIER - 1;
+const NEAR_SLOP = 8;
+const NEAR_BOOST = 1.5;
+const NAME_BOOST = 8;
+const FACET_LIMIT = 30;
+const SNIPPET_CHARS = 120;
+const MAX_PER_PAGE = 100;
+// Tantivy's BM25.
+const K1 = 1.2;
+const B = 0.75;
+// Lexicon flags (crates/static/src/lexicon.rs).
+const STOP = 1;
+const INFORMATIVE = 2;
+const VERB = 4;
+/** Longest lexicon entry tried, in characters. */
+const LONGEST_WORD = 24;
+/** Character keys of the bigram fields (crates/static/src/write.rs). */
+const STARTS = "\u0001^";
+const ENDS = "\u0001$";
+
+const root = new URL(".", import.meta.url);
+const loaded = new Map();
+
+/** A chunk of the bundle that could not be loaded. */
+export class BundleError extends Error {
+  constructor(path, cause) {
+    super(`sagasu: cannot load ${path} from the search bundle (${cause})`);
+    this.name = "BundleError";
+    this.path = path;
+  }
+}
+
+/** One file of the bundle, fetched once (a failure is retried next time). */
+function load(path) {
+  if (!loaded.has(path)) {
+    const promise = fetch(new URL(path, root))
+      .then((response) => {
+        if (!response.ok) throw new BundleError(path, `HTTP ${response.status}`);
+        return response.json();
+      })
+      .catch((error) => {
+        loaded.delete(path);
+        throw error instanceof BundleError ? error : new BundleError(path, error.message);
+      });
+    loaded.set(path, promise);
+  }
+  return loaded.get(path);
+}
+
+async function manifest() {
+  const index = await load("index.json");
+  if (index.format !== FORMAT) throw new BundleError("index.json", `format ${index.format}, this engine reads ${FORMAT}`);
+  return index;
+}
+
+// --- normalization: crates/analyzer/src/normalize.rs -----------------------
+
+const isCombining = (c) => /^[\uFF9E\uFF9F\u3099\u309A]$/.test(c) || /^\p{Mn}$/u.test(c);
+const isNfkcStable = (c) => /^[\u3041-\u3096\u30A1-\u30FA\u30FC\u4E00-\u9FFF]$/.test(c);
+const foldWave = (c) => (/^[\u301C\uFF5E\u223C\u2053\u3030]$/.test(c) ? "~" : c);
+
+/** NFKC, lowercase and wave dashes, with `origin[i]`: the offset in `input` (UTF-16) of normalized unit `i`. */
+export function normalize(input) {
+  let text = "";
+  const origin = [];
+  const chars = Array.from(input);
+  let offset = 0;
+  for (let i = 0; i < chars.length; ) {
+    let chunk = chars[i++];
+    while (i < chars.length && isCombining(chars[i])) chunk += chars[i++];
+    let out;
+    if (chunk.length <= 2 && Array.from(chunk).length === 1 && (chunk.charCodeAt(0) < 0x80 || isNfkcStable(chunk))) {
+      out = chunk.charCodeAt(0) < 0x80 ? foldWave(chunk.toLowerCase()) : chunk;
+    } else {
+      out = Array.from(chunk.normalize("NFKC"), (c) => Array.from(c.toLowerCase(), foldWave).join("")).join("");
+    }
+    text += out;
+    for (let k = 0; k < out.length; k++) origin.push(offset);
+    offset += chunk.length;
+  }
+  origin.push(input.length);
+  return { text, origin, start: (at) => origin[at], end: (at) => originalEnd(origin, at) };
+}
+
+function originalEnd(origin, at) {
+  if (at === 0) return 0;
+  const chunkStart = origin[at - 1];
+  for (let i = at; i < origin.length; i++) if (origin[i] !== chunkStart) return origin[i];
+  return chunkStart;
+}
+
+/** A tag or category key: crates/analyzer/src/normalize.rs `normalize_key`. */
+const normalizeKey = (value) => normalize(value).text.split(/\s+/u).filter(Boolean).join(" ");
+
+// --- bigrams: crates/analyzer/src/bigram.rs ---------------------------------
+
+const isAsciiAlnum = (c) => /^[0-9a-z]$/i.test(c);
+const isWordChar = (c) => /^[\u3041-\u3096\u30A1-\u30FA\u4E00-\u9FFFー々ゝゞヽヾ〆]$/.test(c) || /^[\p{Alphabetic}\p{N}]$/u.test(c);
+const isSymbol = (c) => /^[\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2B00-\u2BFF\u200D\u20E3\uFE0F]$/u.test(c) || /^[\u{1F000}-\u{1FAFF}]$/u.test(c);
+const classOf = (c) => (isAsciiAlnum(c) ? "ascii" : isWordChar(c) ? "other" : isSymbol(c) ? "symbol" : null);
+
+/** The bigram tokens of normalized text, as `[position, text]`. */
+function bigrams(text) {
+  const out = [];
+  const chars = Array.from(text);
+  let position = 0;
+  for (let i = 0; i < chars.length; ) {
+    const kind = classOf(chars[i]);
+    if (!kind) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < chars.length && classOf(chars[end]) === kind) end++;
+    const run = chars.slice(i, end);
+    i = end;
+    if (kind === "ascii" || run.length === 1) {
+      out.push([position, run.join("")]);
+      position += 2;
+      continue;
+    }
+    for (let k = 0; k + 1 < run.length; k++) out.push([position++, run[k] + run[k + 1]]);
+    position++;
+  }
+  return out;
+}
+
+// --- the query language: crates/search/src/query.rs -------------------------
+
+const isSpace = (c) => /^\s$/u.test(c);
+const isQuote = (c) => /^["\uFF02\u201C\u201D]$/.test(c);
+
+function lex(input) {
+  const items = [];
+  const chars = Array.from(input);
+  let i = 0;
+  const skipSpace = () => {
+    while (i < chars.length && isSpace(chars[i])) i++;
+  };
+  const until = (stop) => {
+    let end = i;
+    while (end < chars.length && !stop(chars[end])) end++;
+    return end;
+  };
+  skipSpace();
+  while (i < chars.length) {
+    let negated = false;
+    if (chars[i] === "-") {
+      if (i + 1 >= chars.length || isSpace(chars[i + 1])) {
+        i++;
+        skipSpace();
+        continue;
+      }
+      negated = true;
+      i++;
+    }
+    if (isQuote(chars[i])) {
+      const close = chars.findIndex((c, k) => k > i && isQuote(c));
+      if (close < 0) {
+        i++;
+      } else {
+        const phrase = chars.slice(i + 1, close).join("");
+        if (phrase.trim()) items.push({ negated, atom: { kind: "phrase", text: phrase } });
+        i = close + 1;
+      }
+      skipSpace();
+      continue;
+    }
+    const end = until(isSpace);
+    const word = chars.slice(i, end).join("");
+    if (!negated && word === "OR") {
+      items.push("OR");
+      i = end;
+      skipSpace();
+      continue;
+    }
+    let filtered = false;
+    for (const kind of ["tag", "category"]) {
+      const prefix = `${kind}:`;
+      if (word.slice(0, prefix.length).toLowerCase() !== prefix) continue;
+      const from = i + prefix.length;
+      let value;
+      let next;
+      if (from < chars.length && isQuote(chars[from])) {
+        const close = chars.findIndex((c, k) => k > from && isQuote(c));
+        if (close >= 0) {
+          value = chars.slice(from + 1, close).join("");
+          next = close + 1;
+        } else {
+          let stop = from + 1;
+          while (stop < chars.length && !isSpace(chars[stop])) stop++;
+          value = chars.slice(from + 1, stop).join("");
+          next = stop;
+        }
+      } else {
+        value = chars.slice(from, end).join("");
+        next = end;
+      }
+      if (!value.trim()) break;
+      items.push({ negated, atom: { kind, text: value.trim() } });
+      i = next;
+      filtered = true;
+      break;
+    }
+    if (!filtered) {
+      const text = Array.from(word).filter((c) => !isQuote(c)).join("");
+      if (text) items.push({ negated, atom: { kind: "word", text } });
+      i = end;
+    }
+    skipSpace();
+  }
+  return items;
+}
+
+/** `{ must: [[atom, …alternatives], …], mustNot: [atom, …] }`. */
+export function parse(input) {
+  const items = lex(input);
+  const query = { must: [], mustNot: [] };
+  const or = { kind: "word", text: "OR" };
+  for (let i = 0; i < items.length; ) {
+    const item = items[i];
+    if (item === "OR") {
+      query.must.push([or]);
+      i++;
+    } else if (item.negated) {
+      query.mustNot.push(item.atom);
+      i++;
+    } else {
+      const alternatives = [item.atom];
+      i++;
+      while (items[i] === "OR") {
+        const next = items[i + 1];
+        if (next && next !== "OR" && !next.negated) {
+          alternatives.push(next.atom);
+          i += 2;
+        } else {
+          query.must.push([or]);
+          i++;
+        }
+      }
+      query.must.push(alternatives);
+    }
+  }
+  return query;
+}
+
+// --- readings: crates/analyzer/src/reading.rs -------------------------------
+
+const toKatakana = (text) => text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+
+/** `サーバー` → `サーバ`: crates/analyzer/src/morph.rs `stem_katakana`. */
+function stemKatakana(text) {
+  const chars = Array.from(text);
+  if (chars.length >= 4 && chars[chars.length - 1] === "ー" && chars.slice(0, -1).every((c) => /^[\u30A1-\u30FAー]$/.test(c))) return chars.slice(0, -1).join("");
+  return text;
+}
+
+function romajiToKatakana(word, romaji) {
+  if (!word || !/^[a-z'-]+$/.test(word)) return null;
+  const vowel = (c) => "aiueo".includes(c);
+  let out = "";
+  let at = 0;
+  while (at < word.length) {
+    const first = word[at];
+    const next = word[at + 1];
+    if (first === "n") {
+      let taken = null;
+      if (next === undefined) taken = 1;
+      else if (next === "'") taken = 2;
+      else if (next === "n") {
+        const after = word[at + 2];
+        taken = after !== undefined && (vowel(after) || after === "y") ? 1 : 2;
+      } else if (!vowel(next) && next !== "y") taken = 1;
+      if (taken !== null) {
+        out += "ン";
+        at += taken;
+        continue;
+      }
+    }
+    if ((next === first && !vowel(first) && first !== "-") || (first === "t" && next === "c")) {
+      out += "ッ";
+      at += 1;
+      continue;
+    }
+    const found = romaji.find(([spelling]) => word.startsWith(spelling, at));
+    if (!found) return null;
+    out += found[1];
+    at += found[0].length;
+  }
+  return out;
+}
+
+/** The katakana a hiragana or romaji word reads as, else null. */
+function queryReading(text, romaji) {
+  const word = normalize(text).text.trim();
+  const chars = Array.from(word);
+  const hiragana = (c) => /^[\u3041-\u3096]$/.test(c);
+  let katakana;
+  if (chars.every((c) => hiragana(c) || c === "ー") && chars.length >= 2 && chars.some(hiragana)) {
+    katakana = toKatakana(word);
+  } else {
+    katakana = romajiToKatakana(word, romaji);
+    if (!katakana || Array.from(katakana).length < 3) return null;
+  }
+  return stemKatakana(katakana);
+}
+
+// --- postings -----------------------------------------------------------------
+
+/** FNV-1a over UTF-8, as crates/static/src/write.rs computes it. */
+function fnv1a(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.json`;
+
+/** Decodes a flat posting list into `Map(post → positions)` (or `→ frequency` without positions). */
+function decode(flat, positional) {
+  const map = new Map();
+  let post = 0;
+  for (let i = 0; i < flat.length; ) {
+    post += flat[i++];
+    const frequency = flat[i++];
+    if (!positional) {
+      map.set(post, frequency);
+      continue;
+    }
+    const positions = new Array(frequency);
+    let at = 0;
+    for (let k = 0; k < frequency; k++) positions[k] = at += flat[i++];
+    map.set(post, positions);
+  }
+  return map;
+}
+
+/** The terms of one search: fetched by bucket, decoded once. */
+class Terms {
+  constructor(index) {
+    this.index = index;
+    this.wanted = new Set();
+    this.buckets = new Map();
+    this.decoded = new Map();
+  }
+  want(term) {
+    this.wanted.add(term);
+  }
+  async fetch() {
+    const paths = new Set([...this.wanted].map((term) => bucketPath("t", term, this.index.term_buckets)));
+    await Promise.all([...paths].map(async (path) => this.buckets.set(path, await load(path))));
+  }
+  /** `Map(post → positions | frequency)` of `term` in `field`, empty when absent. */
+  get(field, term) {
+    const key = `${field}\u0000${term}`;
+    if (!this.decoded.has(key)) {
+      const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
+      const flat = bucket?.[term]?.[field];
+      this.decoded.set(key, flat ? decode(flat, field !== "tr" && field !== "br") : new Map());
+    }
+    return this.decoded.get(key);
+  }
+}
+
+// --- analysis of query words with the site's lexicon ------------------------
+
+/** Fetches the lexicon buckets of every character of `texts`. */
+async function lexicon(index, texts) {
+  const chars = new Set();
+  for (const text of texts) for (const c of normalize(text).text) chars.add(c);
+  const paths = new Set([...chars].map((c) => bucketPath("w", c, index.word_buckets)));
+  const buckets = await Promise.all([...paths].map((path) => load(path)));
+  const words = new Map();
+  for (const bucket of buckets) for (const [surface, entry] of Object.entries(bucket)) words.set(surface, entry);
+  return words;
+}
+
+/**
+ * Cuts `text` into the words the site's lexicon knows: the cut with the
+ * fewest pieces (a character no word covers costs three), then the most
+ * frequent words. Returns words `{ query, flags, position, width, from, to }`
+ * (offsets in `text`), and the normalized text's bigrams.
+ */
+function analyze(text, words) {
+  const norm = normalize(text);
+  const chars = Array.from(norm.text);
+  const offsets = [0];
+  for (const c of chars) offsets.push(offsets[offsets.length - 1] + c.length);
+  const n = chars.length;
+  const best = new Array(n + 1).fill(null);
+  best[0] = { cost: 0, weight: 0, piece: null, from: -1 };
+  const consider = (from, to, piece, cost) => {
+    const here = best[from];
+    const candidate = { cost: here.cost + cost, weight: here.weight + Math.log1p(piece.count || 0), piece, from };
+    const there = best[to];
+    if (!there || candidate.cost < there.cost || (candidate.cost === there.cost && candidate.weight > there.weight)) best[to] = candidate;
+  };
+  for (let i = 0; i < n; i++) {
+    if (!best[i]) continue;
+    if (isAsciiAlnum(chars[i])) {
+      // A Latin word is one piece, as the analyzer joins its parts.
+      if (i > 0 && isAsciiAlnum(chars[i - 1])) continue;
+      let end = i;
+      while (end < n && isAsciiAlnum(chars[end])) end++;
+      const surface = chars.slice(i, end).join("");
+      const entry = words.get(surface);
+      const width = entry && !(entry[1] & STOP) ? entry[2] : surface.match(/[a-z]+|[0-9]+/g).length;
+      consider(i, end, { query: surface, flags: entry ? entry[1] : INFORMATIVE, width, count: entry ? entry[3] : 0 }, 1);
+      continue;
+    }
+    let surface = "";
+    for (let end = i + 1; end <= n && end - i <= LONGEST_WORD; end++) {
+      surface += chars[end - 1];
+      if (isAsciiAlnum(chars[end - 1])) break;
+      const entry = words.get(surface);
+      if (entry) consider(i, end, { query: entry[0], flags: entry[1], width: entry[2], count: entry[3] }, 1);
+    }
+    const c = chars[i];
+    const unknown = isWordChar(c) ? { query: c, flags: 0, width: 1, unknown: scriptOf(c) } : { query: "", flags: STOP, width: 1 };
+    consider(i, i + 1, unknown, 3);
+  }
+  const pieces = [];
+  for (let at = n; at > 0 && best[at]; at = best[at].from) pieces.unshift({ ...best[at].piece, from: best[at].from, to: at });
+  // Characters no word covers: runs of one script are one unknown word.
+  const merged = [];
+  for (const piece of pieces) {
+    const last = merged[merged.length - 1];
+    if (piece.unknown && last?.unknown === piece.unknown) {
+      last.query += piece.query;
+      last.to = piece.to;
+    } else merged.push({ ...piece });
+  }
+  // An unknown word is a name, informative unless it is one kana.
+  for (const piece of merged) if (piece.unknown && !/^[\u3041-\u30FA]$/.test(piece.query)) piece.flags |= INFORMATIVE;
+  const out = [];
+  let position = 0;
+  for (const piece of merged) {
+    if (!(piece.flags & STOP)) {
+      const query = piece.unknown ? stemKatakana(piece.query) : piece.query;
+      out.push({ query, flags: piece.flags, position, width: piece.width, from: norm.start(offsets[piece.from]), to: norm.end(offsets[piece.to]) });
+    }
+    position += piece.width;
+  }
+  return { words: out, bigrams: bigrams(norm.text) };
+}
+
+const scriptOf = (c) => (/^[\u3041-\u3096]$/.test(c) ? "hiragana" : /^[\u30A1-\u30FAー]$/.test(c) ? "katakana" : /^[\u4E00-\u9FFF々]$/.test(c) ? "kanji" : "other");
+
+/** The potential form of a godan verb with a kanji stem: crates/search/src/plan.rs. */
+function potentialForm(verb) {
+  const chars = Array.from(verb);
+  if (chars.length < 2 || !/^[\u4E00-\u9FFF]$/.test(chars[chars.length - 2])) return null;
+  const row = { う: "え", く: "け", ぐ: "げ", す: "せ", つ: "て", ぬ: "ね", ぶ: "べ", む: "め", る: "れ" }[chars[chars.length - 1]];
+  return row ? `${chars.slice(0, -1).join("")}${row}る` : null;
+}
+
+// --- planning: crates/search/src/plan.rs --------------------------------------
+
+function unit(text, words) {
+  const analysis = analyze(text, words);
+  const terms = analysis.words.map((word) => [word.position, word.query]);
+  const first = analysis.words[0];
+  const potential = terms.length === 1 && first.flags & VERB ? potentialForm(first.query) : null;
+  return { text, terms, bigrams: analysis.bigrams, potential };
+}
+
+/** The informative chunks of a word, for `match=any`. */
+function chunks(text, words) {
+  const out = [];
+  let current = [];
+  const flush = () => {
+    if (current.length) {
+      const from = Math.min(...current.map((w) => w.from));
+      const to = Math.max(...current.map((w) => w.to));
+      const span = text.slice(from, to);
+      out.push({ text: span, terms: current.map((w) => [w.position, w.query]), bigrams: bigrams(normalize(span).text), potential: null });
+    }
+    current = [];
+  };
+  for (const word of analyze(text, words).words) {
+    const last = current[current.length - 1];
+    const adjacent = last && (last.position + last.width === word.position || !/[\p{Alphabetic}\p{N}]/u.test(text.slice(last.to, word.from)));
+    const informative = Boolean(word.flags & INFORMATIVE);
+    if (!adjacent || !informative) flush();
+    if (informative) current.push(word);
+  }
+  flush();
+  return out;
+}
+
+/** Query nodes, evaluated to `Map(post → score)`. */
+const term = (field, text, boost = 1) => ({ kind: "phrase", field, terms: [[0, text]], boost });
+const sequence = (field, terms, boost = 1) => (terms.length ? { kind: "phrase", field, terms: terms.map(([p, t]) => [p - terms[0][0], t]), boost } : null);
+const any = (nodes) => {
+  const present = nodes.filter(Boolean);
+  return present.length ? { kind: "or", nodes: present } : null;
+};
+
+function bigramQuery(field, grams, boost) {
+  if (!grams.length) return null;
+  const open = (text) => Array.from(text).length === 1 && !/^[\x00-\x7f]$/.test(text);
+  const openStart = open(grams[0][1]);
+  const openEnd = open(grams[grams.length - 1][1]);
+  if (!openStart && !openEnd) return sequence(field, grams, boost);
+  if (grams.length === 1) return { kind: "or", constant: boost, nodes: [term(field, ENDS + grams[0][1]), term(field, STARTS + grams[0][1])] };
+  const last = grams.length - 1;
+  const keyed = grams.map(([p, text], i) => [p, i === 0 && openStart ? ENDS + text : i === last && openEnd ? STARTS + text : text]);
+  return sequence(field, keyed, boost);
+}
+
+function readingQuery(text, words, romaji) {
+  const reading = queryReading(text, romaji);
+  if (!reading) return null;
+  const analysis = analyze(reading, words);
+  const spelled = analysis.words.map((word) => [word.position, word.query]);
+  const grams = Array.from(reading).length >= SUBSTRING_MIN_CHARS ? analysis.bigrams : [];
+  return any([
+    term("tr", reading, READING_WEIGHT.tr),
+    term("br", reading, READING_WEIGHT.br),
+    sequence("tt", spelled, READING_WEIGHT.tt),
+    sequence("bt", spelled, READING_WEIGHT.bt),
+    sequence("tb", grams, READING_WEIGHT.tb),
+    sequence("bb", grams, READING_WEIGHT.bb),
+  ]);
+}
+
+function wordQuery(u) {
+  return any(
+    ["tt", "bt", "lt"].map((field) => {
+      const seq = sequence(field, u.terms);
+      if (!seq) return null;
+      return { kind: "or", boost: WEIGHT[field], nodes: [seq, u.potential ? term(field, u.potential) : null].filter(Boolean) };
+    }),
+  );
+}
+
+function clauseQuery(clause, words, romaji) {
+  const scored = [];
+  const matched = [];
+  for (const u of clause.units) {
+    const asWords = wordQuery(u);
+    if (asWords) {
+      matched.push(asWords);
+      scored.push(asWords);
+    }
+    scored.push(any(["tb", "bb"].map((field) => bigramQuery(field, u.bigrams, WEIGHT[field]))));
+    scored.push(readingQuery(u.text, words, romaji));
+  }
+  scored.push(...clause.names);
+  const node = any(scored);
+  return node && { scored: node, words: any(matched) };
+}
+
+const nameFilter = (atom) => (atom.kind === "tag" || atom.kind === "category" ? { kind: "name", field: atom.kind, key: normalizeKey(atom.text) } : null);
+
+/** The plan of `parsed` with `mode` ("all" or "any"). */
+function plan(parsed, mode, words, romaji) {
+  const filters = [];
+  const clauses = [];
+  let hasText = false;
+  let chunked = false;
+  const chunksOf = parsed.must.map((alternatives) => (mode === "any" && alternatives.length === 1 && alternatives[0].kind === "word" ? chunks(alternatives[0].text, words) : null));
+  const skipUninformative = chunksOf.some((c) => c && c.length);
+  parsed.must.forEach((alternatives, i) => {
+    const isText = alternatives.some((a) => a.kind === "word" || a.kind === "phrase");
+    hasText ||= isText;
+    if (!isText) {
+      filters.push(any(alternatives.map(nameFilter)));
+      return;
+    }
+    const found = chunksOf[i];
+    if (found && (found.length || skipUninformative)) {
+      const whole = unit(alternatives[0].text, words);
+      chunked ||= found.length !== 1 || JSON.stringify(found[0].terms) !== JSON.stringify(whole.terms);
+      for (const u of found) clauses.push({ units: [u], names: [] });
+      return;
+    }
+    const clause = { units: [], names: [] };
+    for (const atom of alternatives) {
+      if (atom.kind === "word" || atom.kind === "phrase") clause.units.push(unit(atom.text, words));
+      else clause.names.push(nameFilter(atom));
+    }
+    clauses.push(clause);
+  });
+  const text = clauses.map((clause) => clauseQuery(clause, words, romaji)).filter(Boolean);
+  const excluded = parsed.mustNot
+    .map((atom) => (atom.kind === "word" || atom.kind === "phrase" ? clauseQuery({ units: [unit(atom.text, words)], names: [] }, words, romaji)?.scored : nameFilter(atom)))
+    .filter(Boolean);
+  return { filters, excluded, text, hasText, empty: hasText && !text.length, chunked, clauses, relaxes: text.length > 1 || chunked };
+}
+
+/** The proximity boost: the terms of the single-unit clauses, in order, within a slop. */
+function near(clauses) {
+  const terms = [];
+  let units = 0;
+  let next = 0;
+  for (const clause of clauses) {
+    if (clause.units.length !== 1 || clause.names.length || !clause.units[0].terms.length) continue;
+    const unitTerms = clause.units[0].terms;
+    const first = unitTerms[0][0];
+    for (const [position, text] of unitTerms) terms.push([next + position - first, text]);
+    next = terms[terms.length - 1][0] + 2;
+    units++;
+  }
+  if (units < 2) return null;
+  return { kind: "or", boost: NEAR_BOOST, nodes: ["tt", "bt"].map((field) => ({ kind: "phrase", field, terms, slop: NEAR_SLOP })) };
+}
+
+/** Every term the nodes look up, so that their buckets are fetched at once. */
+function collect(node, terms) {
+  if (!node) return;
+  if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(text);
+  for (const child of node.nodes || []) collect(child, terms);
+}
+
+// --- evaluation -----------------------------------------------------------------
+
+const FIELD_INDEX = (index, field) => index.fields.indexOf(field);
+
+function idf(index, docFreq) {
+  return Math.log(1 + (index.posts - docFreq + 0.5) / (docFreq + 0.5));
+}
+
+function bm25(index, field, post, frequency, weight) {
+  const at = FIELD_INDEX(index, field);
+  const norm = index.norms[post][at];
+  const average = index.average[at] || 1;
+  return (weight * (K1 + 1) * frequency) / (frequency + K1 * (1 - B + (B * norm) / average));
+}
+
+/** How often `terms` (`[offset, positions]`) occur in order, each within `slop` of its place. */
+function phraseCount(lists, slop) {
+  let count = 0;
+  const [first, ...rest] = lists;
+  for (const start of first[1]) {
+    let at = start;
+    let spent = 0;
+    let ok = true;
+    let previousOffset = first[0];
+    for (const [offset, positions] of rest) {
+      const expected = at + (offset - previousOffset);
+      const found = slop ? positions.find((p) => p >= expected && p - expected + spent <= slop) : positions.includes(expected) ? expected : undefined;
+      if (found === undefined) {
+        ok = false;
+        break;
+      }
+      spent += found - expected;
+      at = found;
+      previousOffset = offset;
+    }
+    if (ok) count++;
+  }
+  return count;
+}
+
+/** `Map(post → score)` of the posts `node` matches. */
+function evaluate(node, index, terms) {
+  const out = new Map();
+  if (node.kind === "name") {
+    const keys = index[node.field === "tag" ? "tags" : "categories"];
+    const ofPost = index[node.field === "tag" ? "post_tags" : "post_categories"];
+    ofPost.forEach((names, post) => {
+      if (names.some((i) => keys[i][0] === node.key)) out.set(post, node.score || 0);
+    });
+    return out;
+  }
+  if (node.kind === "or") {
+    for (const child of node.nodes) {
+      for (const [post, score] of evaluate(child, index, terms)) out.set(post, (out.get(post) || 0) + score);
+    }
+    const boost = node.boost ?? 1;
+    for (const [post, score] of out) out.set(post, node.constant !== undefined ? node.constant : score * boost);
+    return out;
+  }
+  // A phrase (or one term): BM25 of its count, with the summed idf of its terms.
+  const lists = node.terms.map(([offset, text]) => [offset, terms.get(node.field, text)]);
+  if (lists.some(([, postings]) => !postings.size)) return out;
+  const weight = (node.boost ?? 1) * lists.reduce((sum, [, postings]) => sum + idf(index, postings.size), 0);
+  const [, firstPostings] = lists[0];
+  for (const [post, value] of firstPostings) {
+    let frequency;
+    if (lists.length === 1) frequency = typeof value === "number" ? value : value.length;
+    else {
+      const here = lists.map(([offset, postings]) => [offset, postings.get(post)]);
+      if (here.some(([, positions]) => !positions)) continue;
+      frequency = phraseCount(here, node.slop || 0);
+    }
+    if (frequency > 0) out.set(post, bm25(index, node.field, post, frequency, weight));
+  }
+  return out;
+}
+
+/** Runs a plan: the matching posts with their scores. */
+function run(index, terms, p, mode, parsed) {
+  let candidates = null;
+  const keep = (matches) => {
+    candidates = candidates ? new Set([...candidates].filter((post) => matches.has(post))) : new Set(matches.keys());
+  };
+  for (const filter of p.filters) keep(evaluate(filter, index, terms));
+  const scores = new Map();
+  if (p.empty) return scores;
+  const clauses = p.text.map((clause) => ({ scored: evaluate(clause.scored, index, terms), words: clause.words ? evaluate(clause.words, index, terms) : new Map() }));
+  if (clauses.length) {
+    const union = new Set();
+    for (const clause of clauses) for (const post of clause.scored.keys()) union.add(post);
+    const matches = new Map([...union].filter((post) => mode === "any" || clauses.every((c) => c.scored.has(post))).map((post) => [post, 0]));
+    keep(matches);
+  }
+  if (!candidates) candidates = new Set(index.dates.keys());
+  for (const node of p.excluded) for (const post of evaluate(node, index, terms).keys()) candidates.delete(post);
+  const nearNode = near(p.clauses);
+  const nearScores = nearNode ? evaluate(nearNode, index, terms) : new Map();
+  const names = nameBoosts(parsed, p.clauses, index);
+  for (const post of candidates) {
+    let tiers = 0;
+    let relevance = 0;
+    for (const clause of clauses) {
+      if (clause.words.has(post)) tiers += WORD_TIER;
+      relevance += clause.scored.get(post) || 0;
+    }
+    relevance += (nearScores.get(post) || 0) + (names.get(post) || 0);
+    scores.set(post, clauses.length ? tiers + Math.min(relevance, RELEVANCE_CAP) : 0);
+  }
+  return scores;
+}
+
+/** Posts with a tag or category named exactly like the query or one of its units. */
+function nameBoosts(parsed, clauses, index) {
+  const whole = parsed.must.flat().filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text).join(" ");
+  const keys = new Set([whole, ...clauses.flatMap((c) => c.units.map((u) => u.text))].map(normalizeKey).filter(Boolean));
+  const out = new Map();
+  for (const [kind, ofPost] of [["tags", "post_tags"], ["categories", "post_categories"]]) {
+    index[ofPost].forEach((names, post) => {
+      const named = new Set(names.map((i) => index[kind][i][0]).filter((key) => keys.has(key)));
+      if (named.size) out.set(post, (out.get(post) || 0) + NAME_BOOST * named.size);
+    });
+  }
+  return out;
+}
+
+// --- the response ---------------------------------------------------------------
+
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const day = (seconds) => (seconds === null || seconds === undefined ? null : new Date(seconds * 1000).toISOString().slice(0, 10));
+
+/** Facet counts by key, named by the spelling most posts use: crates/search/src/facets.rs. */
+function facetCounts(posts, names, ofPost, limit) {
+  const spellings = new Map();
+  for (const post of posts) for (const i of ofPost[post]) spellings.set(i, (spellings.get(i) || 0) + 1);
+  const keys = new Map();
+  for (const [i, count] of spellings) {
+    const [key, spelling] = names[i];
+    const entry = keys.get(key) || { count: 0, value: spelling, best: 0 };
+    entry.count += count;
+    if (count > entry.best || (count === entry.best && spelling < entry.value)) {
+      entry.value = spelling;
+      entry.best = count;
+    }
+    keys.set(key, entry);
+  }
+  return [...keys.values()]
+    .map(({ value, count }) => ({ value: escape(value), count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, limit);
+}
+
+function monthCounts(index, posts) {
+  const months = new Map();
+  for (const post of posts) {
+    const date = day(index.dates[post]);
+    if (!date) continue;
+    const key = date.slice(0, 7);
+    months.set(key, (months.get(key) || 0) + 1);
+  }
+  const years = [];
+  for (const key of [...months.keys()].sort().reverse()) {
+    const [year, month] = key.split("-").map(Number);
+    const count = months.get(key);
+    const last = years[years.length - 1];
+    if (last && last.year === year) {
+      last.count += count;
+      last.months.push({ month, count });
+    } else years.push({ year, count, months: [{ month, count }] });
+  }
+  return { years };
+}
+
+// --- snippets: crates/search/src/snippet.rs -------------------------------------
+
+function highlighter(texts, informative, words, romaji) {
+  const pieces = [];
+  for (const text of texts) {
+    for (const needle of normalize(text).text.split(/\s+/u).filter(Boolean)) {
+      if (pieces.some((p) => p.needle === needle)) continue;
+      const analysis = analyze(needle, words).words;
+      const useful = analysis.filter((w) => w.flags & INFORMATIVE).map((w) => w.query);
+      if (informative && !useful.length) continue;
+      const others = new Set(informative ? useful : analysis.map((w) => w.query));
+      for (const w of analysis) if (w.flags & VERB) others.add(potentialForm(w.query));
+      const reading = queryReading(needle, romaji);
+      if (reading) others.add(reading);
+      others.delete(null);
+      others.delete("");
+      pieces.push({ needle, others: [...others] });
+    }
+  }
+  return pieces.sort((a, b) => b.needle.length - a.needle.length);
+}
+
+/** The matches of `pieces` in `text` (original offsets), sorted and apart. */
+function matches(pieces, text) {
+  const norm = normalize(text);
+  const found = [];
+  const add = (needle, index) => {
+    const ascii = /^[0-9a-z]+$/.test(needle);
+    for (let at = norm.text.indexOf(needle); at >= 0; at = norm.text.indexOf(needle, at + 1)) {
+      const end = at + needle.length;
+      if (ascii && (/[0-9a-z]/.test(norm.text[at - 1] || "") || /[0-9a-z]/.test(norm.text[end] || ""))) continue;
+      const range = [norm.start(at), norm.end(end)];
+      if (found.every(([r]) => r[1] <= range[0] || range[1] <= r[0])) found.push([range, index]);
+    }
+  };
+  pieces.forEach((piece, index) => add(piece.needle, index));
+  pieces.forEach((piece, index) => {
+    if (!found.some(([, i]) => i === index)) for (const other of piece.others) add(other, index);
+  });
+  return found.sort((a, b) => a[0][0] - b[0][0]);
+}
+
+function sentences(text) {
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if ("。！？!?\n".includes(text[i])) {
+      if (text.slice(start, i + 1).trim()) out.push([start, i + 1]);
+      start = i + 1;
+    }
+  }
+  if (start < text.length && text.slice(start).trim()) out.push([start, text.length]);
+  return out;
+}
+
+const charCount = (text) => Array.from(text).length;
+const endsSentence = (text) => /[。！？!?\n]$/.test(text.replace(/[ \t]+$/, ""));
+
+function bestWindow(text, found) {
+  const list = sentences(text);
+  if (!list.length) return [0, 0];
+  let best = null;
+  for (let first = 0; first < list.length; first++) {
+    const start = list[first][0];
+    let end = list[first][1];
+    for (const next of list.slice(first + 1)) {
+      if (charCount(text.slice(start, next[1])) > SNIPPET_CHARS) break;
+      end = next[1];
+    }
+    const inside = found.filter(([r]) => r[0] >= start && r[1] <= end);
+    const score = [new Set(inside.map(([, i]) => i)).size, inside.length];
+    if (!best || score[0] > best[0][0] || (score[0] === best[0][0] && score[1] > best[0][1])) best = [score, [start, end]];
+    if (!found.length) break;
+  }
+  const window = best[1];
+  const limit = SNIPPET_CHARS + Math.floor(SNIPPET_CHARS / 4);
+  if (charCount(text.slice(window[0], window[1])) <= limit) return window;
+  const anchor = found.map(([r]) => r[0]).find((s) => s >= window[0] && s < window[1]) ?? window[0];
+  const lead = Array.from(text.slice(window[0], anchor));
+  const skip = Math.max(0, lead.length - Math.floor(SNIPPET_CHARS / 3));
+  const start = window[0] + lead.slice(0, skip).join("").length;
+  let end = start + Array.from(text.slice(start, window[1])).slice(0, SNIPPET_CHARS).join("").length;
+  const cut = found.find(([r]) => r[0] < end && end < r[1]);
+  if (cut) end = cut[0][1];
+  return [start, end];
+}
+
+function render(text, window, found) {
+  let out = "";
+  if (window[0] > 0 && text.slice(0, window[0]).trim() && !endsSentence(text.slice(0, window[0]))) out += "…";
+  let cursor = window[0];
+  const flat = (part) => escape(part).replace(/\n/g, " ");
+  for (const [range] of found) {
+    if (range[0] < window[0] || range[1] > window[1]) continue;
+    out += `${flat(text.slice(cursor, range[0]))}<mark>${flat(text.slice(range[0], range[1]))}</mark>`;
+    cursor = range[1];
+  }
+  out = (out + flat(text.slice(cursor, window[1]))).trim();
+  return window[1] < text.length && !endsSentence(text.slice(0, window[1])) ? `${out}…` : out;
+}
+
+// --- the API ------------------------------------------------------------------
+
+const list = (value) => (value === undefined || value === null || value === "" ? [] : Array.isArray(value) ? value : [value]);
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as `[first second, second after]` of the period. */
+function period(value, name) {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(String(value).trim());
+  const invalid = () => new RangeError(`invalid ${name} date: ${value}`);
+  if (!match) throw invalid();
+  const [year, month, date] = [Number(match[1]), match[2] && Number(match[2]), match[3] && Number(match[3])];
+  const first = Date.UTC(year, (month || 1) - 1, date || 1);
+  const check = new Date(first);
+  if ((month && check.getUTCMonth() + 1 !== month) || (date && check.getUTCDate() !== date)) throw invalid();
+  const after = date ? Date.UTC(year, month - 1, date + 1) : month ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
+  return [first / 1000, after / 1000];
+}
+
+/**
+ * Searches the bundle: `{ q, tag, category, from, to, sort, match, page,
+ * per_page }` (tag and category: a name or a list) → the `GET /api/search`
+ * document. Rejects with a `BundleError` when a chunk cannot be loaded.
+ */
+export async function search(request = {}) {
+  const started = performance.now();
+  const index = await manifest();
+  const page = Number(request.page ?? 1);
+  const perPage = Number(request.per_page ?? 10);
+  if (!Number.isInteger(page) || page < 1) throw new RangeError("page must be at least 1");
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) throw new RangeError(`per_page must be 1 to ${MAX_PER_PAGE}`);
+  const sort = request.sort || "relevance";
+  if (!["relevance", "newest", "oldest"].includes(sort)) throw new RangeError(`invalid sort: ${sort}`);
+  const mode = request.match || "all";
+  if (!["all", "any"].includes(mode)) throw new RangeError(`invalid match: ${mode}`);
+  const from = request.from ? period(request.from, "from")[0] : null;
+  const to = request.to ? period(request.to, "to")[1] : null;
+
+  const parsed = parse(String(request.q ?? ""));
+  const texts = [...parsed.must.flat(), ...parsed.mustNot].filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text);
+  const readings = texts.map((text) => queryReading(text, index.romaji)).filter(Boolean);
+  const words = await lexicon(index, [...texts, ...readings]);
+  const terms = new Terms(index);
+  const plans = [plan(parsed, mode, words, index.romaji)];
+  if (mode === "all") plans.push(plan(parsed, "any", words, index.romaji));
+  for (const p of plans) {
+    for (const clause of p.text) collect(clause.scored, terms);
+    for (const node of p.excluded) collect(node, terms);
+    collect(near(p.clauses), terms);
+  }
+  await terms.fetch();
+
+  for (const name of list(request.tag)) plans.forEach((p) => p.filters.push({ kind: "name", field: "tag", key: normalizeKey(name) }));
+  for (const name of list(request.category)) plans.forEach((p) => p.filters.push({ kind: "name", field: "category", key: normalizeKey(name) }));
+  const dated = (post) => {
+    const date = index.dates[post];
+    if (from === null && to === null) return true;
+    return date !== null && (from === null || date >= from) && (to === null || date < to);
+  };
+  const runPlan = (p, m) => new Map([...run(index, terms, p, m, parsed)].filter(([post]) => dated(post)));
+  let scores = runPlan(plans[0], mode);
+  let relaxed = false;
+  if (!scores.size && mode === "all" && plans[0].hasText && plans[1].relaxes) {
+    scores = runPlan(plans[1], "any");
+    relaxed = true;
+  }
+  const byText = sort === "relevance" && (relaxed ? plans[1] : plans[0]).hasText;
+  const date = (post) => index.dates[post] ?? -Infinity;
+  const order = [...scores.keys()].sort(
+    byText ? (a, b) => scores.get(b) - scores.get(a) || date(b) - date(a) || a - b : sort === "oldest" ? (a, b) => date(a) - date(b) || a - b : (a, b) => date(b) - date(a) || a - b,
+  );
+  const shown = order.slice((page - 1) * perPage, page * perPage);
+  const pieces = highlighter(texts.filter((t) => !parsed.mustNot.some((a) => a.text === t)), relaxed || mode === "any", words, index.romaji);
+  const hits = await Promise.all(
+    shown.map(async (post) => {
+      const stored = await load(`p/${post}.json`);
+      return {
+        id: stored.id,
+        path: stored.path,
+        title: escape(stored.title),
+        url: escape(stored.url),
+        date: day(index.dates[post]),
+        tags: stored.tags.map(escape),
+        categories: stored.categories.map(escape),
+        author: stored.author === null ? null : escape(stored.author),
+        title_highlight: render(stored.title, [0, stored.title.length], matches(pieces, stored.title)),
+        snippet: render(stored.body, bestWindow(stored.body, matches(pieces, stored.body)), matches(pieces, stored.body)),
+        score: byText ? scores.get(post) : 0,
+      };
+    }),
+  );
+  const all = [...scores.keys()];
+  return {
+    total: scores.size,
+    page,
+    per_page: perPage,
+    took_ms: Math.round(performance.now() - started),
+    relaxed,
+    hits,
+    facets: {
+      tags: facetCounts(all, index.tags, index.post_tags, FACET_LIMIT),
+      categories: facetCounts(all, index.categories, index.post_categories, FACET_LIMIT),
+      years: monthCounts(index, all).years.map((year) => ({ value: String(year.year), count: year.count })),
+    },
+  };
+}
+
+/** Every tag with its post count, most used first (`GET /api/tags`). */
+export async function tags() {
+  const index = await manifest();
+  return facetCounts(index.dates.keys(), index.tags, index.post_tags, Infinity);
+}
+
+/** Every category with its post count (`GET /api/categories`). */
+export async function categories() {
+  const index = await manifest();
+  return facetCounts(index.dates.keys(), index.categories, index.post_categories, Infinity);
+}
+
+/** Post counts per year and month (`GET /api/archive`). */
+export async function archive() {
+  const index = await manifest();
+  return monthCounts(index, index.dates.keys());
+}
