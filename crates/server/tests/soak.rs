@@ -2,8 +2,8 @@
 //! for a minute, beside idle connections, connections that send half a
 //! request byte by byte, and an index commit half-way. Every answer must be
 //! a 200 or a JSON 503, `/healthz` must stay under 100 ms (its p99: one
-//! probe the machine's scheduler delays must not fail the run; the slowest is
-//! printed), memory must stay bounded, and afterwards the server must be fully back (and show the
+//! probe whose connection is retried after 1 s must not fail the run; the
+//! slowest is printed), memory must stay bounded, and afterwards the server must be fully back (and show the
 //! commit).
 //!
 //! Ignored by `cargo test`; CI runs it in the optimised `bench` profile:
