@@ -11,7 +11,7 @@
  * README.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 // Field weights, tiers and boosts: crates/search/src/plan.rs and readings.rs.
 const WEIGHT = { tt: 3, bt: 1, lt: 2, tb: 0.6, bb: 0.3 };
 const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
@@ -61,7 +61,7 @@ function load(path) {
     const promise = fetch(new URL(path, root))
       .then((response) => {
         if (!response.ok) throw new BundleError(path, `HTTP ${response.status}`);
-        return response.json();
+        return readJson(response);
       })
       .catch((error) => {
         loaded.delete(path);
@@ -70,6 +70,17 @@ function load(path) {
     loaded.set(path, promise);
   }
   return loaded.get(path);
+}
+
+/**
+ * The JSON of a response. Chunks are gzip files (crates/static/src/write.rs),
+ * inflated here unless the server already did (`Content-Encoding: gzip`):
+ * JSON never starts with gzip's magic bytes.
+ */
+async function readJson(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text() : new TextDecoder().decode(bytes);
+  return JSON.parse(await text);
 }
 
 async function manifest() {
@@ -342,7 +353,7 @@ function fnv1a(text) {
   return hash >>> 0;
 }
 
-const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.json`;
+const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.json.gz`;
 
 /** Decodes a flat posting list into `Map(post → positions)` (or `→ frequency` without positions). */
 function decode(flat, positional) {
@@ -1131,7 +1142,7 @@ export async function search(request = {}) {
   const pieces = highlighter(positiveTexts(searched.parsed), relaxed || mode === "any", words, index.romaji);
   const hits = await Promise.all(
     shown.map(async (post) => {
-      const stored = await load(`p/${post}.json`);
+      const stored = await load(`p/${post}.json.gz`);
       return {
         id: stored.id,
         path: stored.path,

@@ -3,13 +3,22 @@
 //! | file | holds | fetched |
 //! |---|---|---|
 //! | `index.json` | the manifest: counts, field lengths, dates, tags and categories of every post | on the first search |
-//! | `t/<bucket>.json` | the postings of the terms whose hash falls in the bucket, every field | per query term |
-//! | `w/<bucket>.json` | the lexicon entries whose first character hashes to the bucket | per query character |
-//! | `p/<post>.json` | one post's display data and text for snippets | per hit shown |
+//! | `t/<bucket>.json.gz` | the postings of the terms whose hash falls in the bucket, every field | per query term |
+//! | `w/<bucket>.json.gz` | the lexicon entries whose first character hashes to the bucket | per query character |
+//! | `p/<post>.json.gz` | one post's display data and text for snippets | per hit shown |
 //! | `sagasu.js`, `widget.js`, `widget.css` | the engine and the widget | once |
 //!
 //! Buckets are chosen by a stable hash of the term (FNV-1a of its UTF-8),
 //! so one new post changes the buckets of its own terms and no others.
+//!
+//! The chunk files (`t/`, `w/`, `p/`) are JSON compressed with gzip on
+//! disk, as static hosts serve them without compressing them on the fly
+//! (GitHub Pages and `python3 -m http.server` send `.json` raw); the engine
+//! inflates them with the browser's `DecompressionStream`, or reads them as
+//! they are when a server already did (`Content-Encoding: gzip`). The gzip
+//! header carries no time or name, so the same content gives the same bytes
+//! and an unchanged chunk is not rewritten. Format 3 introduced this; format
+//! 2 stored the same JSON uncompressed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +31,7 @@ use crate::read::{Corpus, FIELDS, FieldTerms, Posting};
 use crate::{Error, Result};
 
 /// Version of the bundle format, which `sagasu.js` checks.
-pub(crate) const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 3;
 
 /// The manifest's name, whose presence marks a directory as a bundle.
 pub(crate) const MANIFEST: &str = "index.json";
@@ -87,7 +96,10 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
             .insert(term.to_owned(), Value::Object(fields));
     }
     for (bucket, map) in buckets {
-        files.insert(format!("t/{bucket:x}.json"), to_json(&Value::Object(map))?);
+        files.insert(
+            format!("t/{bucket:x}.json.gz"),
+            gzip(&to_json(&Value::Object(map))?)?,
+        );
     }
 
     let bytes = lexicon.keys().map(|surface| surface.len() + 16).sum();
@@ -104,7 +116,10 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
             .insert(surface, value);
     }
     for (bucket, map) in buckets {
-        files.insert(format!("w/{bucket:x}.json"), to_json(&json!(map))?);
+        files.insert(
+            format!("w/{bucket:x}.json.gz"),
+            gzip(&to_json(&json!(map))?)?,
+        );
     }
 
     for (number, post) in corpus.posts.iter().enumerate() {
@@ -118,7 +133,7 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
             "categories": post.categories,
             "body": post.body,
         });
-        files.insert(format!("p/{number}.json"), to_json(&value)?);
+        files.insert(format!("p/{number}.json.gz"), gzip(&to_json(&value)?)?);
     }
 
     files.insert(
@@ -256,6 +271,19 @@ fn bucket_count(bytes: usize, target: usize) -> u32 {
 
 fn to_json(value: &Value) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|source| Error::Read(source.into()))
+}
+
+/// `bytes` compressed with gzip at its best level, with no time in the
+/// header, so the same bytes always give the same file.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(Error::Read)
 }
 
 /// What a write changed.
