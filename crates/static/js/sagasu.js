@@ -61,7 +61,7 @@ function load(path) {
     const promise = fetch(new URL(path, root))
       .then((response) => {
         if (!response.ok) throw new BundleError(path, `HTTP ${response.status}`);
-        return readJson(response);
+        return readChunk(path, response);
       })
       .catch((error) => {
         loaded.delete(path);
@@ -73,14 +73,31 @@ function load(path) {
 }
 
 /**
- * The JSON of a response. Chunks are gzip files (crates/static/src/write.rs),
- * inflated here unless the server already did (`Content-Encoding: gzip`):
- * JSON never starts with gzip's magic bytes.
+ * The content of a response: JSON, or a term bucket for `.bin` files. Chunks
+ * are gzip files (crates/static/src/write.rs), inflated here unless the
+ * server already did (`Content-Encoding: gzip`): neither JSON nor a bucket's
+ * header length starts with gzip's magic bytes.
  */
-async function readJson(response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text() : new TextDecoder().decode(bytes);
-  return JSON.parse(await text);
+async function readChunk(path, response) {
+  let bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+  }
+  return path.includes(".bin") ? termBucket(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** `Map(term → {field: varint bytes})` of a term bucket: a 4-byte header length, the JSON header `[[term, field, bytes, …]…]`, the lists. */
+function termBucket(bytes) {
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  const terms = new Map();
+  let at = 4 + length;
+  for (const [term, ...lists] of header) {
+    const fields = {};
+    for (let i = 0; i < lists.length; i += 2) fields[lists[i]] = bytes.subarray(at, (at += lists[i + 1]));
+    terms.set(term, fields);
+  }
+  return terms;
 }
 
 async function manifest() {
@@ -353,22 +370,31 @@ function fnv1a(text) {
   return hash >>> 0;
 }
 
-const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.json.gz`;
+const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.${dir === "t" ? "bin" : "json"}.gz`;
 
-/** Decodes a flat posting list into `Map(post → positions)` (or `→ frequency` without positions). */
-function decode(flat, positional) {
+/** Decodes a posting list (varints: post delta, frequency[, position deltas…]) into `Map(post → positions)` (or `→ frequency` without positions). */
+function decode(bytes, positional) {
   const map = new Map();
+  let i = 0;
+  const next = () => {
+    let number = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[i++];
+      number += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return number;
+    }
+  };
   let post = 0;
-  for (let i = 0; i < flat.length; ) {
-    post += flat[i++];
-    const frequency = flat[i++];
+  while (i < bytes.length) {
+    post += next();
+    const frequency = next();
     if (!positional) {
       map.set(post, frequency);
       continue;
     }
     const positions = new Array(frequency);
     let at = 0;
-    for (let k = 0; k < frequency; k++) positions[k] = at += flat[i++];
+    for (let k = 0; k < frequency; k++) positions[k] = at += next();
     map.set(post, positions);
   }
   return map;
@@ -394,8 +420,8 @@ class Terms {
     const key = `${field}\u0000${term}`;
     if (!this.decoded.has(key)) {
       const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
-      const flat = bucket?.[term]?.[field];
-      this.decoded.set(key, flat ? decode(flat, field !== "tr" && field !== "br") : new Map());
+      const list = bucket?.get(term)?.[field];
+      this.decoded.set(key, list ? decode(list, field !== "tr" && field !== "br") : new Map());
     }
     return this.decoded.get(key);
   }

@@ -3,7 +3,7 @@
 //! | file | holds | fetched |
 //! |---|---|---|
 //! | `index.json` | the manifest: counts, field lengths, dates, tags and categories of every post | on the first search |
-//! | `t/<bucket>.json.gz` | the postings of the terms whose hash falls in the bucket, every field | per query term |
+//! | `t/<bucket>.bin.gz` | the postings of the terms whose hash falls in the bucket, every field | per query term |
 //! | `w/<bucket>.json.gz` | the lexicon entries whose first character hashes to the bucket | per query character |
 //! | `p/<post>.json.gz` | one post's display data and text for snippets | per hit shown |
 //! | `sagasu.js`, `widget.js`, `widget.css` | the engine and the widget | once |
@@ -11,14 +11,25 @@
 //! Buckets are chosen by a stable hash of the term (FNV-1a of its UTF-8),
 //! so one new post changes the buckets of its own terms and no others.
 //!
-//! The chunk files (`t/`, `w/`, `p/`) are JSON compressed with gzip on
-//! disk, as static hosts serve them without compressing them on the fly
-//! (GitHub Pages and `python3 -m http.server` send `.json` raw); the engine
-//! inflates them with the browser's `DecompressionStream`, or reads them as
-//! they are when a server already did (`Content-Encoding: gzip`). The gzip
-//! header carries no time or name, so the same content gives the same bytes
-//! and an unchanged chunk is not rewritten. Format 3 introduced this; format
-//! 2 stored the same JSON uncompressed.
+//! The chunk files (`t/`, `w/`, `p/`) are compressed with gzip on disk, as
+//! static hosts serve them without compressing them on the fly (GitHub Pages
+//! and `python3 -m http.server` send `.json` raw); the engine inflates them
+//! with the browser's `DecompressionStream`, or reads them as they are when
+//! a server already did (`Content-Encoding: gzip`). The gzip header carries
+//! no time or name, so the same content gives the same bytes and an
+//! unchanged chunk is not rewritten.
+//!
+//! `w/` and `p/` are JSON inside the gzip. A term bucket (`t/`) is binary:
+//! the header's length in bytes (4 bytes, little-endian), the header (JSON,
+//! `[[term, field, bytes, field, bytes…]…]`: each term, the fields it
+//! occurs in and the byte length of each posting list), then the posting
+//! lists in the header's order. A posting list is LEB128 varints (7 bits a
+//! byte, low bits first, the high bit set on every byte but the last): per
+//! post, the post's number minus the previous post's, the term's frequency
+//! and, in the fields with positions, each position minus the previous one.
+//!
+//! Format 3 introduced gzip and the binary term buckets; format 2 stored the
+//! same data as plain JSON, the posting lists as arrays of numbers.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,9 +56,10 @@ const CHUNK_DIRS: [&str; 3] = ["t", "w", "p"];
 const STARTS: &str = "\u{1}^";
 const ENDS: &str = "\u{1}$";
 
-/// Average bytes of a term bucket and of a lexicon bucket that bucket
-/// counts aim at.
-const TERM_BUCKET_BYTES: usize = 24 * 1024;
+/// Average bytes before gzip of a term bucket (terms and varints) and of a
+/// lexicon bucket (entries as JSON) that bucket counts aim at: about 6 KB
+/// and 2 KB gzipped.
+const TERM_BUCKET_BYTES: usize = 12 * 1024;
 const WORD_BUCKET_BYTES: usize = 8 * 1024;
 
 /// FNV-1a over UTF-8, as `sagasu.js` computes it.
@@ -63,6 +75,9 @@ pub(crate) fn fnv1a(text: &str) -> u32 {
 /// The files of a bundle, by path relative to its root.
 pub(crate) type Files = BTreeMap<String, Vec<u8>>;
 
+/// One term's posting lists: field key and varint bytes, per field it has.
+type TermLists<'a> = Vec<(&'a str, Vec<u8>)>;
+
 /// Lays out `corpus` and `lexicon` as files.
 pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
     let mut files = Files::new();
@@ -73,32 +88,29 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
             terms[index].extend(keys);
         }
     }
-    // Every term's postings, as the flat arrays `sagasu.js` decodes.
-    let mut by_term: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+    // Every term's postings, as the varint lists `sagasu.js` decodes.
+    let mut by_term: BTreeMap<&str, TermLists<'_>> = BTreeMap::new();
     let mut bytes = 0;
     for (index, field) in terms.iter().enumerate() {
         let (key, _, with_positions) = FIELDS[index];
         for (term, list) in field {
-            let encoded = encode(list, with_positions);
-            bytes += term.len() + encoded.len() * 3;
-            by_term
-                .entry(term)
-                .or_default()
-                .insert(key.to_owned(), Value::from(encoded));
+            let encoded = varints(&encode(list, with_positions));
+            bytes += term.len() + encoded.len();
+            by_term.entry(term).or_default().push((key, encoded));
         }
     }
     let term_buckets = bucket_count(bytes, TERM_BUCKET_BYTES);
-    let mut buckets: BTreeMap<u32, serde_json::Map<String, Value>> = BTreeMap::new();
+    let mut buckets: BTreeMap<u32, Vec<(&str, TermLists<'_>)>> = BTreeMap::new();
     for (term, fields) in by_term {
         buckets
             .entry(fnv1a(term) % term_buckets)
             .or_default()
-            .insert(term.to_owned(), Value::Object(fields));
+            .push((term, fields));
     }
-    for (bucket, map) in buckets {
+    for (bucket, entries) in buckets {
         files.insert(
-            format!("t/{bucket:x}.json.gz"),
-            gzip(&to_json(&Value::Object(map))?)?,
+            format!("t/{bucket:x}.bin.gz"),
+            gzip(&term_bucket(&entries)?)?,
         );
     }
 
@@ -263,6 +275,48 @@ fn encode(list: &[Posting], with_positions: bool) -> Vec<u32> {
     out
 }
 
+/// Each number as a LEB128 varint: 7 bits a byte, low bits first, the high
+/// bit set on every byte but the last.
+fn varints(numbers: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(numbers.len());
+    for &number in numbers {
+        let mut rest = number;
+        while rest >= 0x80 {
+            out.push((rest & 0x7f) as u8 | 0x80);
+            rest >>= 7;
+        }
+        out.push(rest as u8);
+    }
+    out
+}
+
+/// A term bucket: the length of the header (4 bytes, little-endian), the
+/// header (JSON: `[[term, field, bytes, field, bytes…]…]`), then the lists
+/// in the header's order, each the bytes it gives.
+fn term_bucket(entries: &[(&str, TermLists<'_>)]) -> Result<Vec<u8>> {
+    let header: Vec<Value> = entries
+        .iter()
+        .map(|(term, fields)| {
+            let mut row = vec![Value::from(*term)];
+            for (key, list) in fields {
+                row.extend([Value::from(*key), Value::from(list.len())]);
+            }
+            Value::Array(row)
+        })
+        .collect();
+    let header = to_json(&Value::Array(header))?;
+    let length = u32::try_from(header.len())
+        .map_err(|_| Error::Read(std::io::Error::other("term bucket header over 4 GiB")))?;
+    let mut out = length.to_le_bytes().to_vec();
+    out.extend(header);
+    for (_, fields) in entries {
+        for (_, list) in fields {
+            out.extend(list);
+        }
+    }
+    Ok(out)
+}
+
 /// A power of two giving buckets of about `target` bytes, at least 1.
 fn bucket_count(bytes: usize, target: usize) -> u32 {
     let wanted = (bytes / target).max(1).next_power_of_two();
@@ -368,5 +422,10 @@ mod tests {
         ];
         assert_eq!(encode(&list, true), [3, 2, 4, 5, 4, 1, 2]);
         assert_eq!(encode(&list, false), [3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn varints_take_seven_bits_a_byte() {
+        assert_eq!(varints(&[0, 127, 128, 300]), [0, 127, 0x80, 1, 0xac, 2]);
     }
 }
