@@ -39,7 +39,7 @@ const SUFFIX_AFTER_OTHER = 128;
 const SUFFIX_FIRST = 256;
 /** Longest lexicon entry tried, in characters. */
 const LONGEST_WORD = 24;
-/** Character keys of the bigram fields (crates/static/src/write.rs). */
+/** Terms of the bigram fields for the bigrams starting (`^`) or ending (`$`) with a character, derived from its positions. */
 const STARTS = "\u0001^";
 const ENDS = "\u0001$";
 
@@ -400,6 +400,22 @@ function decode(bytes, positional) {
   return map;
 }
 
+/** Variant bits of a character in a bigram field: it starts its run, it ends it (crates/static/src/write.rs). */
+const RUN_FIRST = 1;
+const RUN_LAST = 2;
+const BIGRAM_FIELDS = new Set(["tb", "bb"]);
+
+/**
+ * What a bigram field's term is made of: a bigram `ab` (`[a, b]`), a run of
+ * one character, or the bigrams starting or ending with one (`STARTS` and
+ * `ENDS` keys) (`[c]`); null for an ASCII token, stored as itself.
+ */
+function lettersOf(term) {
+  const key = term.startsWith(STARTS) || term.startsWith(ENDS);
+  const letters = Array.from(key ? term.slice(STARTS.length) : term);
+  return key || (letters.length <= 2 && !/^[0-9a-z]+$/.test(term)) ? letters : null;
+}
+
 /** The terms of one search: fetched by bucket, decoded once. */
 class Terms {
   constructor(index) {
@@ -409,7 +425,8 @@ class Terms {
     this.decoded = new Map();
   }
   want(term) {
-    this.wanted.add(term);
+    if (!term.startsWith(STARTS) && !term.startsWith(ENDS)) this.wanted.add(term);
+    for (const letter of lettersOf(term) || []) this.wanted.add(letter);
   }
   async fetch() {
     const paths = new Set([...this.wanted].map((term) => bucketPath("t", term, this.index.term_buckets)));
@@ -419,11 +436,54 @@ class Terms {
   get(field, term) {
     const key = `${field}\u0000${term}`;
     if (!this.decoded.has(key)) {
-      const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
-      const list = bucket?.get(term)?.[field];
-      this.decoded.set(key, list ? decode(list, field !== "tr" && field !== "br") : new Map());
+      const letters = BIGRAM_FIELDS.has(field) && lettersOf(term);
+      this.decoded.set(key, letters ? this.derive(field, term, letters) : this.stored(field, term));
     }
     return this.decoded.get(key);
+  }
+  stored(field, term) {
+    const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
+    const list = bucket?.get(term)?.[field];
+    return list ? decode(list, field !== "tr" && field !== "br") : new Map();
+  }
+  /** `Map(post → coded positions)` of one character in a bigram field. */
+  letter(field, c) {
+    const key = `${field}\u0001${c}`;
+    if (!this.decoded.has(key)) this.decoded.set(key, this.stored(field, c));
+    return this.decoded.get(key);
+  }
+  /** A bigram field's term, from the positions of its characters (`position << 2 | variant`). */
+  derive(field, term, [first, second]) {
+    const out = new Map();
+    const add = (post, positions) => positions.length && out.set(post, positions);
+    const firsts = this.letter(field, first);
+    if (second !== undefined) {
+      // `ab` at p: `a` at p, not ending its run, and `b` at p + 1.
+      const seconds = this.letter(field, second);
+      for (const [post, coded] of firsts) {
+        const next = seconds.get(post);
+        if (!next) continue;
+        const positions = [];
+        let k = 0;
+        for (const value of coded) {
+          if (value & RUN_LAST) continue;
+          const at = value >> 2;
+          while (k < next.length && next[k] >> 2 <= at) k++;
+          if (k < next.length && next[k] >> 2 === at + 1) positions.push(at);
+        }
+        add(post, positions);
+      }
+      return out;
+    }
+    const alone = (value) => (value & 3) === (RUN_FIRST | RUN_LAST);
+    // The bigrams starting with c: c not only ending a run; ending with c: c not starting one, a position before.
+    const position = term.startsWith(STARTS)
+      ? (value) => (alone(value) || !(value & RUN_LAST) ? value >> 2 : null)
+      : term.startsWith(ENDS)
+        ? (value) => (alone(value) ? value >> 2 : value & RUN_FIRST ? null : (value >> 2) - 1)
+        : (value) => (alone(value) ? value >> 2 : null);
+    for (const [post, coded] of firsts) add(post, coded.map(position).filter((at) => at !== null));
+    return out;
   }
 }
 

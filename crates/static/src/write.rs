@@ -3,7 +3,7 @@
 //! | file | holds | fetched |
 //! |---|---|---|
 //! | `index.json` | the manifest: counts, field lengths, dates, tags and categories of every post | on the first search |
-//! | `t/<bucket>.bin.gz` | the postings of the terms whose hash falls in the bucket, every field | per query term |
+//! | `t/<bucket>.bin.gz` | the postings of the terms (and characters) whose hash falls in the bucket, every field | per query term and character |
 //! | `w/<bucket>.json.gz` | the lexicon entries whose first character hashes to the bucket | per query character |
 //! | `p/<post>.json.gz` | one post's display data and text for snippets | per hit shown |
 //! | `sagasu.js`, `widget.js`, `widget.css` | the engine and the widget | once |
@@ -28,8 +28,23 @@
 //! post, the post's number minus the previous post's, the term's frequency
 //! and, in the fields with positions, each position minus the previous one.
 //!
-//! Format 3 introduced gzip and the binary term buckets; format 2 stored the
-//! same data as plain JSON, the posting lists as arrays of numbers.
+//! The bigram fields (`tb`, `bb`) hold no bigrams. An ASCII token is a term
+//! as in the index; every other character has one posting list, whose
+//! positions are `position << 2 | variant`: the position of the bigram the
+//! character starts (for the last character of a run, the position after
+//! the run's last bigram, which the index leaves empty), bit 1 set when the
+//! character starts its run of letters, bit 2 when it ends it (both: a run
+//! of one character, which the index holds as that character). The browser
+//! derives a bigram `ab` at `p` from `a` at `p`, not ending its run, and `b`
+//! at `p + 1`; and, for a query whose run has a character alone at one end,
+//! the bigrams starting with it (it at `p`, not only ending a run) and those
+//! ending with it (it at `p + 1`, not starting one), as the server matches
+//! `.?c` and `c.?`. The characters take a third of the bytes the bigrams
+//! took, with the lists of those start and end keys beside them.
+//!
+//! Format 3 introduced gzip, the binary term buckets and the bigram fields
+//! as characters; format 2 stored bigrams and character keys as plain JSON,
+//! the posting lists as arrays of numbers.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,11 +65,12 @@ pub(crate) const MANIFEST: &str = "index.json";
 /// Folders of chunk files, which a rebuild owns entirely.
 const CHUNK_DIRS: [&str; 3] = ["t", "w", "p"];
 
-/// Prefix of the character keys of the bigram fields: `\u{1}^c` lists the
-/// bigrams starting with `c`, `\u{1}$c` those ending with it, for a query
-/// whose run has a character alone at one end.
-const STARTS: &str = "\u{1}^";
-const ENDS: &str = "\u{1}$";
+/// Variant bits of a character's position in a bigram field: the
+/// character starts its run, ends it (both for a run of one character).
+/// Bigrams, and the bigrams that start or end with a character, are derived
+/// from them in the browser.
+const RUN_FIRST: u32 = 1;
+const RUN_LAST: u32 = 2;
 
 /// Average bytes before gzip of a term bucket (terms and varints) and of a
 /// lexicon bucket (entries as JSON) that bucket counts aim at: about 6 KB
@@ -84,8 +100,7 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
     let mut terms = corpus.terms.clone();
     for field in ["tb", "bb"] {
         if let Some(index) = FIELDS.iter().position(|(key, _, _)| *key == field) {
-            let keys = character_keys(&terms[index]);
-            terms[index].extend(keys);
+            terms[index] = characters(&terms[index], corpus.posts.len());
         }
     }
     // Every term's postings, as the varint lists `sagasu.js` decodes.
@@ -215,45 +230,72 @@ fn manifest(corpus: &Corpus, lexicon: &Lexicon, term_buckets: u32, word_buckets:
     })
 }
 
-/// The character keys of a bigram field (see [`STARTS`]).
-fn character_keys(terms: &FieldTerms) -> FieldTerms {
-    let mut keys: FxHashMap<String, BTreeMap<u32, Vec<u32>>> = FxHashMap::default();
+/// A bigram field's tokens as the characters they are made of (see
+/// [`RUN_FIRST`]): each ASCII token stays a term, and each character of a
+/// run of other characters gets a posting under its own name, whose
+/// positions are `position << 2 | variant`.
+fn characters(terms: &FieldTerms, posts: usize) -> FieldTerms {
+    let is_ascii = |term: &str| term.bytes().all(|b| b.is_ascii_alphanumeric());
+    // Per post, the positions that hold a token, sorted.
+    let mut taken: Vec<Vec<u32>> = vec![Vec::new(); posts];
+    for list in terms.values() {
+        for posting in list {
+            taken[posting.post as usize].extend(&posting.positions);
+        }
+    }
+    for positions in &mut taken {
+        positions.sort_unstable();
+    }
+    let mut out = FieldTerms::default();
+    let mut chars: FxHashMap<char, BTreeMap<u32, Vec<u32>>> = FxHashMap::default();
     for (term, list) in terms {
-        let mut chars = term.chars();
-        let (Some(first), last) = (chars.next(), chars.next_back()) else {
-            continue;
-        };
-        if chars.next().is_some() || term.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if is_ascii(term) {
+            out.insert(term.clone(), list.clone());
             continue;
         }
-        let last = last.unwrap_or(first);
-        for key in [format!("{STARTS}{first}"), format!("{ENDS}{last}")] {
-            let merged = keys.entry(key).or_default();
-            for posting in list {
-                merged
+        let mut letters = term.chars();
+        let (Some(first), second) = (letters.next(), letters.next()) else {
+            continue;
+        };
+        for posting in list {
+            let here = &taken[posting.post as usize];
+            let holds = |position: u32| here.binary_search(&position).is_ok();
+            let mut occurs = |c: char, position: u32, variant: u32| {
+                chars
+                    .entry(c)
+                    .or_default()
                     .entry(posting.post)
                     .or_default()
-                    .extend(&posting.positions);
+                    .push(position << 2 | variant);
+            };
+            for &position in &posting.positions {
+                let Some(second) = second else {
+                    occurs(first, position, RUN_FIRST | RUN_LAST);
+                    continue;
+                };
+                let starts = position == 0 || !holds(position - 1);
+                occurs(first, position, if starts { RUN_FIRST } else { 0 });
+                if !holds(position + 1) {
+                    occurs(second, position + 1, RUN_LAST);
+                }
             }
         }
     }
-    keys.into_iter()
-        .map(|(key, posts)| {
-            let list = posts
-                .into_iter()
-                .map(|(post, mut positions)| {
-                    positions.sort_unstable();
-                    positions.dedup();
-                    Posting {
-                        post,
-                        frequency: u32::try_from(positions.len()).unwrap_or(u32::MAX),
-                        positions,
-                    }
-                })
-                .collect();
-            (key, list)
-        })
-        .collect()
+    for (c, posts) in chars {
+        let list = posts
+            .into_iter()
+            .map(|(post, mut positions)| {
+                positions.sort_unstable();
+                Posting {
+                    post,
+                    frequency: u32::try_from(positions.len()).unwrap_or(u32::MAX),
+                    positions,
+                }
+            })
+            .collect();
+        out.insert(c.to_string(), list);
+    }
+    out
 }
 
 /// `post delta, frequency[, position deltas…]` per posting.
@@ -422,6 +464,28 @@ mod tests {
         ];
         assert_eq!(encode(&list, true), [3, 2, 4, 5, 4, 1, 2]);
         assert_eq!(encode(&list, false), [3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn bigram_fields_are_stored_as_characters() {
+        // `東京都 aws あ`: bigrams 東京 and 京都, a gap, `aws`, then `あ` alone.
+        let posting = |positions: &[u32]| Posting {
+            post: 0,
+            frequency: u32::try_from(positions.len()).unwrap_or(u32::MAX),
+            positions: positions.to_vec(),
+        };
+        let mut terms = FieldTerms::default();
+        for (term, position) in [("東京", 0), ("京都", 1), ("aws", 3), ("あ", 5)] {
+            terms.insert(term.to_owned(), vec![posting(&[position])]);
+        }
+        let chars = characters(&terms, 1);
+        let coded = |c: &str| chars.get(c).map(|list| list[0].positions.clone());
+        assert_eq!(coded("東"), Some(vec![RUN_FIRST]));
+        assert_eq!(coded("京"), Some(vec![1 << 2]));
+        assert_eq!(coded("都"), Some(vec![2 << 2 | RUN_LAST]));
+        assert_eq!(coded("aws"), Some(vec![3]));
+        assert_eq!(coded("あ"), Some(vec![5 << 2 | RUN_FIRST | RUN_LAST]));
+        assert_eq!(chars.len(), 5);
     }
 
     #[test]
