@@ -73,17 +73,33 @@ function load(path) {
 }
 
 /**
- * The content of a response: JSON, or a term bucket for `.bin` files. Chunks
+ * The content of a response: JSON, a term bucket for `t/` files, or the
+ * bytes of a post's deflate stream (see `post`). The `t/` and `w/` chunks
  * are gzip files (crates/static/src/write.rs), inflated here unless the
  * server already did (`Content-Encoding: gzip`): neither JSON nor a bucket's
  * header length starts with gzip's magic bytes.
  */
 async function readChunk(path, response) {
   let bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
-  }
+  if (path.startsWith("p/")) return bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await inflate([bytes], "gzip");
   return path.includes(".bin") ? termBucket(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+}
+
+async function inflate(parts, format) {
+  return new Uint8Array(await new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer());
+}
+
+/** A post's stored fields: its deflate stream goes on from the dictionary's (crates/static/src/write.rs). */
+async function post(index, number) {
+  const path = `p/${number}.bin`;
+  const [dictionary, rest] = await Promise.all([load("p/dictionary.bin"), load(path)]);
+  try {
+    const bytes = await inflate([dictionary, rest], "deflate-raw");
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(index.dictionary)));
+  } catch (error) {
+    throw new BundleError(path, error.message);
+  }
 }
 
 /** `Map(term → {field: varint bytes})` of a term bucket: a 4-byte header length, the JSON header `[[term, field, bytes, …]…]`, the lists. */
@@ -1227,20 +1243,20 @@ export async function search(request = {}) {
   const shown = order.slice((page - 1) * perPage, page * perPage);
   const pieces = highlighter(positiveTexts(searched.parsed), relaxed || mode === "any", words, index.romaji);
   const hits = await Promise.all(
-    shown.map(async (post) => {
-      const stored = await load(`p/${post}.json.gz`);
+    shown.map(async (number) => {
+      const stored = await post(index, number);
       return {
         id: stored.id,
         path: stored.path,
         title: escape(stored.title),
         url: escape(stored.url),
-        date: day(index.dates[post]),
+        date: day(index.dates[number]),
         tags: stored.tags.map(escape),
         categories: stored.categories.map(escape),
         author: stored.author === null ? null : escape(stored.author),
         title_highlight: render(stored.title, [0, stored.title.length], matches(pieces, stored.title)),
         snippet: render(stored.body, bestWindow(stored.body, matches(pieces, stored.body)), matches(pieces, stored.body)),
-        score: byText ? scores.get(post) : 0,
+        score: byText ? scores.get(number) : 0,
       };
     }),
   );
