@@ -388,9 +388,8 @@ function fnv1a(text) {
 
 const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.${dir === "t" ? "bin" : "json"}.gz`;
 
-/** Decodes a posting list (varints: post delta, frequency[, position deltas…]) into `Map(post → positions)` (or `→ frequency` without positions). */
+/** Decodes a posting list (varints: posts, post deltas, frequencies[, position deltas…]) into `Map(post → positions)` (or `→ frequency` without positions). */
 function decode(bytes, positional) {
-  const map = new Map();
   let i = 0;
   const next = () => {
     let number = 0;
@@ -400,19 +399,17 @@ function decode(bytes, positional) {
       if (byte < 0x80) return number;
     }
   };
-  let post = 0;
-  while (i < bytes.length) {
-    post += next();
-    const frequency = next();
-    if (!positional) {
-      map.set(post, frequency);
-      continue;
-    }
-    const positions = new Array(frequency);
-    let at = 0;
-    for (let k = 0; k < frequency; k++) positions[k] = at += next();
+  const count = next();
+  const posts = new Array(count);
+  for (let k = 0, post = 0; k < count; k++) posts[k] = post += next();
+  const frequencies = Array.from(posts, next);
+  const map = new Map();
+  posts.forEach((post, k) => {
+    if (!positional) return map.set(post, frequencies[k]);
+    const positions = new Array(frequencies[k]);
+    for (let n = 0, at = 0; n < positions.length; n++) positions[n] = at += next();
     map.set(post, positions);
-  }
+  });
   return map;
 }
 

@@ -34,9 +34,10 @@
 //! `[[term, field, bytes, field, bytes…]…]`: each term, the fields it
 //! occurs in and the byte length of each posting list), then the posting
 //! lists in the header's order. A posting list is LEB128 varints (7 bits a
-//! byte, low bits first, the high bit set on every byte but the last): per
-//! post, the post's number minus the previous post's, the term's frequency
-//! and, in the fields with positions, each position minus the previous one.
+//! byte, low bits first, the high bit set on every byte but the last): the
+//! number of posts; per post, its number minus the previous post's; per
+//! post, the term's frequency; and, in the fields with positions, per post,
+//! each position minus the previous one (the first: minus 0).
 //!
 //! The bigram fields (`tb`, `bb`) hold no bigrams. An ASCII token is a term
 //! as in the index; every other character has one posting list, whose
@@ -333,15 +334,19 @@ fn characters(terms: &FieldTerms, posts: usize) -> FieldTerms {
     out
 }
 
-/// `post delta, frequency[, position deltas…]` per posting.
+/// The number of posts, each post's number minus the previous one's, each
+/// post's frequency, then (with positions) each post's position deltas:
+/// numbers of one kind side by side, which gzip compresses better.
 fn encode(list: &[Posting], with_positions: bool) -> Vec<u32> {
-    let mut out = Vec::new();
+    let mut out = vec![u32::try_from(list.len()).unwrap_or(u32::MAX)];
     let mut previous = 0;
     for posting in list {
         out.push(posting.post - previous);
         previous = posting.post;
-        out.push(posting.frequency);
-        if with_positions {
+    }
+    out.extend(list.iter().map(|posting| posting.frequency));
+    if with_positions {
+        for posting in list {
             let mut at = 0;
             for &position in &posting.positions {
                 out.push(position - at);
@@ -526,8 +531,8 @@ mod tests {
                 positions: vec![2],
             },
         ];
-        assert_eq!(encode(&list, true), [3, 2, 4, 5, 4, 1, 2]);
-        assert_eq!(encode(&list, false), [3, 2, 4, 1]);
+        assert_eq!(encode(&list, true), [2, 3, 4, 2, 1, 4, 5, 2]);
+        assert_eq!(encode(&list, false), [2, 3, 4, 2, 1]);
     }
 
     #[test]
