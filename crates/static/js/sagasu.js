@@ -3,7 +3,7 @@
  * const response = await search({ q: "インフラ勉強会", tag: ["hbstudy"], page: 1 });
  *
  * It answers with the document `GET /api/search` serves, from the files
- * `sagasu static` wrote next to it: `index.json` on the first search, then
+ * `sagasu static` wrote next to it: `index.json.gz` on the first search, then
  * only the chunks a query needs (`w/` for the words of the query, `t/` for
  * their postings, `p/` for the hits shown). The rules are the server's:
  * the same normalization, query language, matching, ranking and tiers (see
@@ -74,8 +74,8 @@ function load(path) {
 
 /**
  * The content of a response: JSON, a term bucket for `t/` files, or the
- * bytes of a post's deflate stream (see `post`). The `t/` and `w/` chunks
- * are gzip files (crates/static/src/write.rs), inflated here unless the
+ * bytes of a post's deflate stream (see `post`). The manifest and the `t/`
+ * and `w/` chunks are gzip files (crates/static/src/write.rs), inflated here unless the
  * server already did (`Content-Encoding: gzip`): neither JSON nor a bucket's
  * header length starts with gzip's magic bytes.
  */
@@ -117,8 +117,8 @@ function termBucket(bytes) {
 }
 
 async function manifest() {
-  const index = await load("index.json");
-  if (index.format !== FORMAT) throw new BundleError("index.json", `format ${index.format}, this engine reads ${FORMAT}`);
+  const index = await load("index.json.gz");
+  if (index.format !== FORMAT) throw new BundleError("index.json.gz", `format ${index.format}, this engine reads ${FORMAT}`);
   return index;
 }
 

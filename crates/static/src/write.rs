@@ -2,7 +2,7 @@
 //!
 //! | file | holds | fetched |
 //! |---|---|---|
-//! | `index.json` | the manifest: counts, field lengths, dates, tags and categories of every post | on the first search |
+//! | `index.json.gz` | the manifest: counts, field lengths, dates, tags and categories of every post | on the first search |
 //! | `t/<bucket>.bin.gz` | the postings of the terms (and characters) whose hash falls in the bucket, every field | per query term and character |
 //! | `w/<bucket>.json.gz` | the lexicon entries whose first character hashes to the bucket | per query character |
 //! | `p/<post>.bin` | one post's display data and text for snippets | per hit shown |
@@ -12,13 +12,14 @@
 //! Buckets are chosen by a stable hash of the term (FNV-1a of its UTF-8),
 //! so one new post changes the buckets of its own terms and no others.
 //!
-//! The chunk files (`t/`, `w/`) are compressed with gzip on disk, as
-//! static hosts serve them without compressing them on the fly (GitHub Pages
-//! and `python3 -m http.server` send `.json` raw); the engine inflates them
-//! with the browser's `DecompressionStream`, or reads them as they are when
-//! a server already did (`Content-Encoding: gzip`). The gzip header carries
-//! no time or name, so the same content gives the same bytes and an
-//! unchanged chunk is not rewritten.
+//! The manifest and the chunk files of `t/` and `w/` are compressed with
+//! gzip on disk, as a static host may send a file as it is, without
+//! compressing it on the fly (`python3 -m http.server` does); the engine
+//! inflates them with the browser's `DecompressionStream`, or reads them as
+//! they are when a server already did (`Content-Encoding: gzip`). The gzip
+//! header carries no time or name, so the same content gives the same bytes
+//! and an unchanged chunk is not rewritten. Before format 3 the manifest
+//! was `index.json`, which a write into an older bundle removes.
 //!
 //! A post (`p/`) is JSON compressed with raw deflate after a dictionary: the
 //! first 32 KiB of the posts' JSON, oldest first (so a new post changes it
@@ -72,7 +73,10 @@ use crate::{Error, Result};
 pub(crate) const FORMAT: u32 = 3;
 
 /// The manifest's name, whose presence marks a directory as a bundle.
-pub(crate) const MANIFEST: &str = "index.json";
+pub(crate) const MANIFEST: &str = "index.json.gz";
+
+/// The manifest's name before format 3, which marks a bundle to update too.
+const OLD_MANIFEST: &str = "index.json";
 
 /// Folders of chunk files, which a rebuild owns entirely.
 const CHUNK_DIRS: [&str; 3] = ["t", "w", "p"];
@@ -188,13 +192,13 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
 
     files.insert(
         MANIFEST.to_owned(),
-        to_json(&manifest(
+        gzip(&to_json(&manifest(
             corpus,
             lexicon,
             term_buckets,
             word_buckets,
             dictionary.len(),
-        ))?,
+        ))?)?,
     );
     Ok(files)
 }
@@ -468,7 +472,8 @@ pub struct Written {
 /// untouched and removing chunk files that no longer belong.
 pub(crate) fn write(out: &Path, files: &Files) -> Result<Written> {
     let write_error = |path: PathBuf| move |source| Error::Write { path, source };
-    if out.is_dir() && !out.join(MANIFEST).is_file() {
+    let old_manifest = out.join(OLD_MANIFEST);
+    if out.is_dir() && !out.join(MANIFEST).is_file() && !old_manifest.is_file() {
         let mut entries = std::fs::read_dir(out).map_err(write_error(out.to_path_buf()))?;
         if entries.next().is_some() {
             return Err(Error::NotABundle {
@@ -489,6 +494,10 @@ pub(crate) fn write(out: &Path, files: &Files) -> Result<Written> {
         }
         std::fs::write(&path, bytes).map_err(write_error(path.clone()))?;
         written.written += 1;
+    }
+    if old_manifest.is_file() {
+        std::fs::remove_file(&old_manifest).map_err(write_error(old_manifest.clone()))?;
+        written.removed += 1;
     }
     for dir in CHUNK_DIRS {
         let Ok(entries) = std::fs::read_dir(out.join(dir)) else {
