@@ -429,6 +429,9 @@ function lettersOf(term) {
   return key || (letters.length <= 2 && !/^[0-9a-z]+$/.test(term)) ? letters : null;
 }
 
+/** The decoded characters of the bigram fields, by field and character. */
+const decodedLetters = new Map();
+
 /** The terms of one search: fetched by bucket, decoded once. */
 class Terms {
   constructor(index) {
@@ -459,11 +462,12 @@ class Terms {
     const list = bucket?.get(term)?.[field];
     return list ? decode(list, field !== "tr" && field !== "br") : new Map();
   }
-  /** `Map(post → coded positions)` of one character in a bigram field. */
+  /** `Map(post → coded positions)` of one character in a bigram field, decoded once for every search (the lists of common characters are long). */
   letter(field, c) {
-    const key = `${field}\u0001${c}`;
-    if (!this.decoded.has(key)) this.decoded.set(key, this.stored(field, c));
-    return this.decoded.get(key);
+    const key = `${field}\u0000${c}`;
+    if (!this.buckets.has(bucketPath("t", c, this.index.term_buckets))) return new Map();
+    if (!decodedLetters.has(key)) decodedLetters.set(key, this.stored(field, c));
+    return decodedLetters.get(key);
   }
   /** A bigram field's term, from the positions of its characters (`position << 2 | variant`). */
   derive(field, term, [first, second]) {
