@@ -429,30 +429,42 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
 /// Each of `texts` compressed with raw deflate after `dictionary`: the
 /// stream of the dictionary up to a sync flush, which is the same for every
 /// text, then each text's own rest of the stream, which refers back into
-/// the dictionary.
+/// the dictionary. The compressor's state after the dictionary is cloned
+/// for each text rather than made again.
 fn deflate_after(dictionary: &[u8], texts: &[Vec<u8>]) -> Result<(Vec<u8>, Vec<Vec<u8>>)> {
-    use std::io::Write as _;
-    let start = || {
-        let mut encoder =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        encoder.write_all(dictionary)?;
-        encoder.flush()?;
-        Ok::<_, std::io::Error>(encoder)
+    use miniz_oxide::deflate::core::{
+        CompressorOxide, TDEFLFlush, create_comp_flags_from_zip_params,
     };
-    let prefix = start().map_err(Error::Read)?.get_ref().clone();
+    // Level 9, no zlib header (negative window bits), default strategy.
+    let mut start = CompressorOxide::new(create_comp_flags_from_zip_params(9, -15, 0));
+    let prefix = deflate(&mut start, dictionary, TDEFLFlush::Sync)?;
     let mut streams = Vec::with_capacity(texts.len());
     for text in texts {
-        let mut encoder = start().map_err(Error::Read)?;
-        encoder.write_all(text).map_err(Error::Read)?;
-        let stream = encoder.finish().map_err(Error::Read)?;
-        let rest = stream.strip_prefix(prefix.as_slice()).ok_or_else(|| {
-            Error::Read(std::io::Error::other(
-                "deflate began a post unlike its dictionary",
-            ))
-        })?;
-        streams.push(rest.to_vec());
+        streams.push(deflate(&mut start.clone(), text, TDEFLFlush::Finish)?);
     }
     Ok((prefix, streams))
+}
+
+/// The deflate output of `input` and of `flush` after it.
+fn deflate(
+    compressor: &mut miniz_oxide::deflate::core::CompressorOxide,
+    mut input: &[u8],
+    flush: miniz_oxide::deflate::core::TDEFLFlush,
+) -> Result<Vec<u8>> {
+    use miniz_oxide::deflate::core::{TDEFLStatus, compress};
+    let mut out = Vec::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let (status, read, written) = compress(compressor, input, &mut buffer, flush);
+        input = &input[read..];
+        out.extend_from_slice(&buffer[..written]);
+        match status {
+            TDEFLStatus::Done => return Ok(out),
+            TDEFLStatus::Okay if input.is_empty() && written < buffer.len() => return Ok(out),
+            TDEFLStatus::Okay => {}
+            _ => return Err(Error::Read(std::io::Error::other("deflate failed"))),
+        }
+    }
 }
 
 /// What a write changed.
