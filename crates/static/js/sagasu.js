@@ -90,16 +90,30 @@ async function inflate(parts, format) {
   return new Uint8Array(await new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer());
 }
 
-/** A post's stored fields: its deflate stream goes on from the dictionary's (crates/static/src/write.rs). */
-async function post(index, number) {
-  const path = `p/${number}.bin`;
-  const [dictionary, rest] = await Promise.all([load("p/dictionary.bin"), load(path)]);
-  try {
-    const bytes = await inflate([dictionary, rest], "deflate-raw");
-    return JSON.parse(new TextDecoder().decode(bytes.subarray(index.dictionary)));
-  } catch (error) {
-    throw new BundleError(path, error.message);
+const storedPosts = new Map();
+
+/** A post's stored fields, read once: its deflate stream goes on from the dictionary's (crates/static/src/write.rs). */
+function post(index, number) {
+  if (!storedPosts.has(number)) {
+    const path = `p/${number}.bin`;
+    const read = async () => {
+      const [dictionary, rest] = await Promise.all([load("p/dictionary.bin"), load(path)]);
+      try {
+        const bytes = await inflate([dictionary, rest], "deflate-raw");
+        return JSON.parse(new TextDecoder().decode(bytes.subarray(index.dictionary)));
+      } catch (error) {
+        throw new BundleError(path, error.message);
+      }
+    };
+    storedPosts.set(
+      number,
+      read().catch((error) => {
+        storedPosts.delete(number);
+        throw error;
+      }),
+    );
   }
+  return storedPosts.get(number);
 }
 
 /** `Map(term → {field: varint bytes})` of a term bucket: a 4-byte header length, the JSON header `[[term, field, bytes, …]…]`, the lists. */
@@ -1053,9 +1067,8 @@ function highlighter(texts, informative, words, romaji) {
   return pieces.sort((a, b) => b.needle.length - a.needle.length);
 }
 
-/** The matches of `pieces` in `text` (original offsets), sorted and apart. */
-function matches(pieces, text) {
-  const norm = normalize(text);
+/** The matches of `pieces` in `text` (original offsets), sorted and apart; `norm` is `normalize(text)`. */
+function matches(pieces, text, norm = normalize(text)) {
   const found = [];
   const add = (needle, index) => {
     const ascii = /^[0-9a-z]+$/.test(needle);
@@ -1246,6 +1259,9 @@ export async function search(request = {}) {
   const hits = await Promise.all(
     shown.map(async (number) => {
       const stored = await post(index, number);
+      // The normalized body is kept with the post for the next searches.
+      stored.normalized ??= normalize(stored.body);
+      const found = matches(pieces, stored.body, stored.normalized);
       return {
         id: stored.id,
         path: stored.path,
@@ -1256,7 +1272,7 @@ export async function search(request = {}) {
         categories: stored.categories.map(escape),
         author: stored.author === null ? null : escape(stored.author),
         title_highlight: render(stored.title, [0, stored.title.length], matches(pieces, stored.title)),
-        snippet: render(stored.body, bestWindow(stored.body, matches(pieces, stored.body)), matches(pieces, stored.body)),
+        snippet: render(stored.body, bestWindow(stored.body, found), found),
         score: byText ? scores.get(number) : 0,
       };
     }),
