@@ -990,9 +990,12 @@ function nameBoosts(parsed, clauses, index) {
   const keys = new Set([whole, ...clauses.flatMap((c) => c.units.map((u) => u.text))].map(normalizeKey).filter(Boolean));
   const out = new Map();
   for (const [kind, ofPost] of [["tags", "post_tags"], ["categories", "post_categories"]]) {
+    // The names with one of the keys: most queries have none, and no post is looked at.
+    const named = new Set(index[kind].flatMap(([key], i) => (keys.has(key) ? [i] : [])));
+    if (!named.size) continue;
     index[ofPost].forEach((names, post) => {
-      const named = new Set(names.map((i) => index[kind][i][0]).filter((key) => keys.has(key)));
-      if (named.size) out.set(post, (out.get(post) || 0) + NAME_BOOST * named.size);
+      const found = new Set(names.filter((i) => named.has(i)).map((i) => index[kind][i][0]));
+      if (found.size) out.set(post, (out.get(post) || 0) + NAME_BOOST * found.size);
     });
   }
   return out;
