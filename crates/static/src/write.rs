@@ -27,7 +27,7 @@
 //! sync flush, and `p/<post>.bin` the rest of the stream that goes on with
 //! the post, which refers back into the dictionary; the engine inflates the
 //! two one after the other (`deflate-raw`) and drops the dictionary's bytes
-//! (`dictionary` in the manifest). Alone, each post's gzip was a third
+//! (`dictionary` in the manifest). Alone, each post's gzip was a quarter
 //! larger, the posts of a blog sharing their markup, names and words.
 //!
 //! `w/` is JSON inside the gzip. A term bucket (`t/`) is binary:
@@ -44,20 +44,21 @@
 //! as in the index; every other character has one posting list, whose
 //! positions are `position << 2 | variant`: the position of the bigram the
 //! character starts (for the last character of a run, the position after
-//! the run's last bigram, which the index leaves empty), bit 1 set when the
-//! character starts its run of letters, bit 2 when it ends it (both: a run
-//! of one character, which the index holds as that character). The browser
-//! derives a bigram `ab` at `p` from `a` at `p`, not ending its run, and `b`
-//! at `p + 1`; and, for a query whose run has a character alone at one end,
-//! the bigrams starting with it (it at `p`, not only ending a run) and those
-//! ending with it (it at `p + 1`, not starting one), as the server matches
-//! `.?c` and `c.?`. The characters take a third of the bytes the bigrams
-//! took, with the lists of those start and end keys beside them.
+//! the run's last bigram, which the index leaves empty), and the variant
+//! 1 when the character starts its run of letters, plus 2 when it ends it
+//! (3: a run of one character, which the index holds as that character).
+//! The browser derives a bigram `ab` at `p` from `a` at `p`, not ending its
+//! run, and `b` at `p + 1`; and, for a query whose run has a character
+//! alone at one end, the bigrams starting with it at `p` (it at `p`, not
+//! ending a run) and those ending with it at `p` (it at `p + 1`, not
+//! starting a run), a run of one character counting as both, as the server
+//! matches `c.?` and `.?c`. The characters take a third of the bytes the
+//! bigrams took, with the lists of those start and end keys beside them.
 //!
-//! Format 3 introduced gzip, the binary term buckets, the bigram fields as
-//! characters and the posts' dictionary; format 2 stored bigrams and
-//! character keys and each post as plain JSON, the posting lists as arrays
-//! of numbers.
+//! Format 3 introduced gzip (and `index.json.gz`), the binary term
+//! buckets, the bigram fields as characters and the posts' dictionary;
+//! format 2 stored bigrams and character keys, the manifest and each post
+//! as plain JSON, the posting lists as arrays of numbers.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
