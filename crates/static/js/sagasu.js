@@ -454,9 +454,10 @@ class Terms {
     this.buckets = new Map();
     this.decoded = new Map();
   }
-  want(term) {
-    if (!term.startsWith(STARTS) && !term.startsWith(ENDS)) this.wanted.add(term);
-    for (const letter of lettersOf(term) || []) this.wanted.add(letter);
+  /** Marks what `term` of `field` needs fetched: the term, or in a bigram field the characters it is derived from. */
+  want(field, term) {
+    const letters = BIGRAM_FIELDS.has(field) && lettersOf(term);
+    for (const key of letters || [term]) this.wanted.add(key);
   }
   async fetch() {
     const paths = new Set([...this.wanted].map((term) => bucketPath("t", term, this.index.term_buckets)));
@@ -814,7 +815,7 @@ function near(clauses) {
 /** Every term the nodes look up, so that their buckets are fetched at once. */
 function collect(node, terms) {
   if (!node) return;
-  if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(text);
+  if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(node.field, text);
   for (const child of node.nodes || []) collect(child, terms);
 }
 
