@@ -75,9 +75,9 @@ function load(path) {
 /**
  * The content of a response: JSON, a term bucket for `t/` files, or the
  * bytes of a post's deflate stream (see `post`). The manifest and the `t/`
- * and `w/` chunks are gzip files (crates/static/src/write.rs), inflated here unless the
- * server already did (`Content-Encoding: gzip`): neither JSON nor a bucket's
- * header length starts with gzip's magic bytes.
+ * and `w/` chunks are gzip files (crates/static/src/write.rs), inflated
+ * here unless the server already did (`Content-Encoding: gzip`): neither
+ * JSON nor a bucket's header length starts with gzip's magic bytes.
  */
 async function readChunk(path, response) {
   let bytes = new Uint8Array(await response.arrayBuffer());
@@ -86,6 +86,7 @@ async function readChunk(path, response) {
   return path.includes(".bin") ? termBucket(bytes) : JSON.parse(new TextDecoder().decode(bytes));
 }
 
+/** The bytes `parts`, one after the other, inflate to (`format`: "gzip" or "deflate-raw"). */
 async function inflate(parts, format) {
   return new Uint8Array(await new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer());
 }
@@ -472,6 +473,7 @@ class Terms {
     }
     return this.decoded.get(key);
   }
+  /** The list of `term` in `field` as the bucket stores it, decoded; empty when absent. */
   stored(field, term) {
     const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
     const list = bucket?.get(term)?.[field];
