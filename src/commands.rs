@@ -1,6 +1,7 @@
 //! The subcommands: flags in, validated library settings, output out.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -204,6 +205,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         synonyms: settings.synonyms(&args.synonyms)?,
         user_dictionary,
     };
+    // Normalised by the flag's parser (`normalize_origin`).
     config.cors_origins = args.cors_origins;
     if let Some(max_concurrent) = args.max_concurrent {
         config.max_concurrent = max_concurrent;
@@ -212,12 +214,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.connections.header_timeout = Duration::from_secs(args.header_timeout);
     config.connections.max_connections = args.max_connections;
     let state = AppState::new(config);
+    let index_dir = index.clone();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr)
+        let listener = tokio::net::TcpListener::bind(&args.addr.addresses[..])
             .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        tracing::info!(addr = %args.addr, index = %index.display(), "listening");
+            .with_context(|| format!("cannot listen on {}", args.addr.given))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, index = %index.display(), "listening");
         // Answer at once (`/readyz` is 503) while the posts are indexed.
         let connections = state.config().connections.clone();
         let server = tokio::spawn(sagasu_server::serve(
@@ -255,7 +259,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         };
         anyhow::ensure!(first_run, "indexing the posts failed (see the log above)");
         let opened = state.clone();
-        tokio::task::spawn_blocking(move || opened.open_index()).await??;
+        tokio::task::spawn_blocking(move || opened.open_index())
+            .await?
+            .map_err(|err| explain_open_error(err, &index_dir))?;
         tracing::info!("ready");
         server.await?.context("serving")?;
         drop(watcher);
@@ -285,6 +291,27 @@ pub fn static_bundle(args: StaticArgs) -> Result<ExitCode> {
         render::static_report(&report, &args.out);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An index that cannot be opened, with what to run when there is none.
+fn explain_open_error(err: sagasu_search::Error, index: &Path) -> anyhow::Error {
+    let sagasu_search::Error::Index(sagasu_indexer::Error::NoIndex { .. }) = err else {
+        return err.into();
+    };
+    let (dir, flag) = if index == Path::new("index") {
+        ("./index/ (the default --index)".to_owned(), String::new())
+    } else {
+        (
+            index.display().to_string(),
+            format!(" --index {}", index.display()),
+        )
+    };
+    anyhow::anyhow!(
+        "there is no index in {dir} yet. Build it from your posts first: \
+         `sagasu index PATH{flag}`, PATH being your blog's folder (~/blog) or an export \
+         file; or let serve build it and follow your edits: \
+         `sagasu serve{flag} --posts PATH --watch`"
+    )
 }
 
 fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {

@@ -37,6 +37,16 @@ impl Serve {
     /// `sagasu serve --addr 127.0.0.1:<free port> ARGS` in `sandbox`,
     /// returned once it accepts connections (it listens before indexing).
     fn start(sandbox: &Sandbox, args: &[&dyn AsRef<std::ffi::OsStr>]) -> TestResult<Self> {
+        Self::start_on(sandbox, "127.0.0.1", args)
+    }
+
+    /// [`Serve::start`] with `--addr HOST:<free port>`, `host` being a name
+    /// or address that resolves to 127.0.0.1 first.
+    fn start_on(
+        sandbox: &Sandbox,
+        host: &str,
+        args: &[&dyn AsRef<std::ffi::OsStr>],
+    ) -> TestResult<Self> {
         let mut last = String::new();
         // A free port may be taken between the probe and the bind: retry.
         for _ in 0..3 {
@@ -56,7 +66,7 @@ impl Serve {
                 .env("NO_COLOR", "1")
                 .arg("serve")
                 .arg("--addr")
-                .arg(addr.to_string());
+                .arg(format!("{host}:{port}"));
             for arg in args {
                 command.arg(arg);
             }
@@ -124,6 +134,11 @@ impl Serve {
 
     fn get(&self, target: &str) -> TestResult<HttpResponse> {
         get(self.addr, target)
+    }
+
+    /// `GET target` with extra request headers.
+    fn get_with(&self, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
+        get_with(self.addr, target, headers)
     }
 
     /// `GET target`, requiring 200 and JSON.
@@ -251,13 +266,20 @@ impl std::fmt::Display for HttpResponse {
 /// `GET target` over a fresh connection (`Connection: close`, no
 /// `Accept-Encoding`), read to EOF.
 fn get(addr: SocketAddr, target: &str) -> TestResult<HttpResponse> {
+    get_with(addr, target, &[])
+}
+
+/// [`get`] with extra request headers.
+fn get_with(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
+    let mut request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let end = raw
@@ -553,15 +575,130 @@ fn serve_watch_survives_a_post_with_an_out_of_range_date() -> TestResult {
 }
 
 #[test]
+fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let posts = archive_copy(&sandbox)?;
+    // As copied from the address bar: capitals and a trailing slash.
+    let mut serve = Serve::start_on(
+        &sandbox,
+        "localhost",
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--posts",
+            &posts,
+            &"--cors-origin",
+            &"HTTP://127.0.0.1:8080/",
+        ],
+    )?;
+    serve.wait_ready()?;
+    let allowed = "http://127.0.0.1:8080";
+    let answer = serve.get_with("/api/tags", &[("Origin", allowed)])?;
+    assert_eq!(answer.status, 200, "{answer}");
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some(allowed),
+        "{answer}"
+    );
+
+    // A page elsewhere: answered (the browser hides the answer), and the
+    // log says, once, which flag would let it in.
+    let refused = "https://blog.example.jp";
+    for _ in 0..3 {
+        let answer = serve.get_with(&search("インフラ"), &[("Origin", refused)])?;
+        assert_eq!(answer.status, 200, "{answer}");
+        assert_eq!(
+            answer.header("access-control-allow-origin"),
+            None,
+            "{answer}"
+        );
+    }
+    let hint = format!("--cors-origin {refused}");
+    serve.poll(
+        Duration::from_secs(5),
+        "the refused origin's warning",
+        |serve| Ok(serve.stderr().contains(&hint).then_some(())),
+    )?;
+    let status = serve.stop_with("TERM")?;
+    let stderr = serve.stderr();
+    assert!(status.success(), "exit {status}:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.contains(&hint)).collect();
+    assert_eq!(warnings.len(), 1, "warned once per origin:\n{stderr}");
+    assert!(warnings[0].contains("WARN"), "{stderr}");
+    // `localhost` resolved, to its IPv4 address first.
+    assert!(
+        stderr.contains(&format!("addr={}", serve.addr)),
+        "the address listened on is logged:\n{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn serve_explains_bad_addresses_and_origins() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    for (args, expected) in [
+        (
+            ["--addr", "7700"],
+            "has no port: give HOST:PORT, such as 127.0.0.1:7700",
+        ),
+        (["--addr", "localhost:http"], "`http` is not a port number"),
+        (
+            ["--addr", "nosuchhost.invalid:7700"],
+            "cannot resolve `nosuchhost.invalid`",
+        ),
+        (
+            ["--cors-origin", "blog.example.jp/"],
+            "`blog.example.jp/` is not an origin: it has no scheme; write the origin as the \
+             browser's address bar shows it, such as `https://blog.example.jp`",
+        ),
+        (
+            ["--cors-origin", "https://blog.example.jp/search/"],
+            "use `https://blog.example.jp`",
+        ),
+    ] {
+        sandbox
+            .sagasu("serve")?
+            .args(args)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(expected));
+    }
+    Ok(())
+}
+
+#[test]
 fn serve_without_an_index_says_to_run_sagasu_index() -> TestResult {
     let sandbox = Sandbox::new()?;
+    // The default index, `index/` under the current directory.
+    sandbox
+        .bare()?
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "there is no index in ./index/ (the default --index) yet",
+        ))
+        .stderr(predicate::str::contains("`sagasu index PATH`"))
+        .stderr(predicate::str::contains(
+            "`sagasu serve --posts PATH --watch`",
+        ))
+        .stderr(predicate::str::contains("no index at").not());
+    assert!(
+        !sandbox.path().join("index").exists(),
+        "serve must not create an index"
+    );
     sandbox
         .sagasu("serve")?
         .args(["--addr", "127.0.0.1:0"])
         .timeout(Duration::from_secs(60))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("sagasu index"));
+        .stderr(predicate::str::contains(format!(
+            "`sagasu index PATH --index {}`",
+            sandbox.index_dir().display()
+        )));
     assert!(
         !sandbox.index_dir().exists(),
         "serve must not create an index"

@@ -36,6 +36,7 @@
 
 mod cache;
 mod connections;
+mod cors;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -55,6 +56,7 @@ use tokio::time::Instant;
 use crate::cache::ResultCache;
 
 pub use connections::{Connections, serve};
+pub use cors::normalize_origin;
 pub use error::{Error, RETRY_AFTER_SECONDS};
 pub use routes::app;
 pub use watch::{Watcher, watch};
@@ -75,7 +77,8 @@ pub const MAX_HEADERS: usize = 100;
 pub struct ServerConfig {
     /// The index to serve.
     pub index: PathBuf,
-    /// Origins allowed to call the API from a browser; empty allows any.
+    /// Origins allowed to call the API from a browser, as browsers send
+    /// them ([`normalize_origin`]); empty allows any.
     pub cors_origins: Vec<String>,
     /// Searches that may run at once (at least 1).
     pub max_concurrent: usize,

@@ -15,6 +15,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::cors::{OriginCheck, warn_refused};
 use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, params};
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
@@ -71,6 +72,11 @@ pub fn app(state: AppState) -> Router {
             within_limits,
         ))
         .layer(cors)
+        // Outside CORS, which answers refused preflights by itself.
+        .layer(middleware::from_fn_with_state(
+            OriginCheck::new(config.cors_origins.clone()),
+            warn_refused,
+        ))
         // Outside CORS, so that preflight answers carry it too.
         .layer(SetResponseHeaderLayer::overriding(
             X_CONTENT_TYPE_OPTIONS,
