@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// sagasu (探す): search engine for Japanese blog archives.
 #[derive(Debug, Parser)]
@@ -304,10 +304,28 @@ pub struct ServeArgs {
     /// Threads for indexing --posts [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,
+    /// Log lines on stderr: `human`, or `json` (one JSON object per line,
+    /// one per request, for log shippers).
+    #[arg(
+        long = "log-format",
+        env = "SAGASU_LOG_FORMAT",
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub synonyms: SynonymsArg,
     #[command(flatten)]
     pub user_dictionary: UserDictionaryArg,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `2025-01-04T12:00:00Z  INFO request method=GET path=/api/search …`
+    Human,
+    /// `{"timestamp":…,"level":"INFO","message":"request","method":"GET",…}`
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
 use sagasu_server::{AppState, ServerConfig, app};
 
-use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
+use crate::cli::{AnalyzeArgs, IndexArgs, LogFormat, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
 use crate::config::Config;
 use crate::render;
 
@@ -172,14 +172,18 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SAGASU_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Human => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // The event's fields at the top level, beside `timestamp`, `level`,
+        // `message` and `target`.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     anyhow::ensure!(
         args.max_concurrent != Some(0),
         "--max-concurrent must be at least 1"

@@ -62,6 +62,7 @@ impl Serve {
                 .env_remove("SAGASU_MAX_CONCURRENT")
                 .env_remove("SAGASU_MAX_QUEUED")
                 .env_remove("SAGASU_LOG")
+                .env_remove("SAGASU_LOG_FORMAT")
                 .env("SAGASU_THREADS", "2")
                 .env("NO_COLOR", "1")
                 .arg("serve")
@@ -629,6 +630,55 @@ fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult
     assert!(
         stderr.contains(&format!("addr={}", serve.addr)),
         "the address listened on is logged:\n{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn serve_logs_one_json_object_per_request_with_log_format_json() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    sandbox.index(&[&sample_archive()])?;
+    let mut serve = Serve::start(
+        &sandbox,
+        &[&"--index", &sandbox.index_dir(), &"--log-format", &"json"],
+    )?;
+    serve.wait_ready()?;
+    serve.get_json(&search("インフラ"))?;
+    let missing = serve.get("/no/such/page")?;
+    assert_eq!(missing.status, 404, "{missing}");
+    let requests = |stderr: &str| -> TestResult<Vec<Value>> {
+        let mut requests = Vec::new();
+        for line in stderr.lines() {
+            let object: Value = serde_json::from_str(line)
+                .map_err(|err| fail(format!("not a JSON object ({err}): {line}")))?;
+            if object["message"] == "request" {
+                requests.push(object);
+            }
+        }
+        Ok(requests)
+    };
+    serve.poll(Duration::from_secs(5), "the request log lines", |serve| {
+        Ok((requests(&serve.stderr())?.len() >= 3).then_some(()))
+    })?;
+    let status = serve.stop_with("TERM")?;
+    let stderr = serve.stderr();
+    assert!(status.success(), "exit {status}:\n{stderr}");
+    // Every line is one JSON object, the requests' included.
+    let requests = requests(&stderr)?;
+    let search = requests
+        .iter()
+        .find(|request| request["path"] == "/api/search")
+        .ok_or_else(|| fail(format!("no search logged:\n{stderr}")))?;
+    assert_eq!(search["level"], "INFO", "{search}");
+    assert_eq!(search["method"], "GET", "{search}");
+    assert_eq!(search["status"], 200, "{search}");
+    assert!(search["latency_ms"].is_f64(), "{search}");
+    assert!(search["timestamp"].is_string(), "{search}");
+    assert!(
+        requests
+            .iter()
+            .any(|request| request["path"] == "/no/such/page" && request["status"] == 404),
+        "{stderr}"
     );
     Ok(())
 }
