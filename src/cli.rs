@@ -261,6 +261,16 @@ pub struct ServeArgs {
         value_parser = listen_address
     )]
     pub addr: ListenAddress,
+    /// Also serve `GET /metrics` (Prometheus) on this address, apart from
+    /// the public one so that it is not on the internet through the proxy
+    /// [default: not served].
+    #[arg(
+        long = "metrics-addr",
+        env = "SAGASU_METRICS_ADDR",
+        value_name = "HOST:PORT",
+        value_parser = listen_address
+    )]
+    pub metrics_addr: Option<ListenAddress>,
     /// Index these post directories before serving (repeatable).
     #[arg(long = "posts", value_name = "DIR")]
     pub posts: Vec<PathBuf>,

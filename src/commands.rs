@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sagasu_analyzer::{Analyzer, UserDictionary};
 use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
-use sagasu_server::{AppState, ServerConfig, app};
+use sagasu_server::{AppState, ServerConfig, app, metrics_app};
 
 use crate::cli::{AnalyzeArgs, IndexArgs, LogFormat, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
 use crate::config::Config;
@@ -226,13 +226,41 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", args.addr.given))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, index = %index.display(), "listening");
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let stopped = move || {
+            let mut stopping = stopping.clone();
+            async move {
+                // An error means the sender is gone: stop then too.
+                let _ = stopping.wait_for(|stop| *stop).await;
+            }
+        };
+        let metrics = match &args.metrics_addr {
+            Some(metrics_addr) => {
+                let listener = tokio::net::TcpListener::bind(&metrics_addr.addresses[..])
+                    .await
+                    .with_context(|| format!("cannot listen on {}", metrics_addr.given))?;
+                let addr = listener.local_addr()?;
+                tracing::info!(%addr, "serving /metrics");
+                Some(tokio::spawn(sagasu_server::serve(
+                    listener,
+                    metrics_app(state.clone()),
+                    state.config().connections.clone(),
+                    stopped(),
+                )))
+            }
+            None => None,
+        };
         // Answer at once (`/readyz` is 503) while the posts are indexed.
         let connections = state.config().connections.clone();
         let server = tokio::spawn(sagasu_server::serve(
             listener,
             app(state.clone()),
             connections,
-            shutdown_signal(),
+            stopped(),
         ));
         // With --watch, the watcher makes the first run (it watches from
         // before it, so no change is missed); without, it is made here.
@@ -268,6 +296,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             .map_err(|err| explain_open_error(err, &index_dir))?;
         tracing::info!("ready");
         server.await?.context("serving")?;
+        if let Some(metrics) = metrics {
+            metrics.await?.context("serving /metrics")?;
+        }
         drop(watcher);
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)

@@ -635,17 +635,42 @@ fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult
 }
 
 #[test]
-fn serve_logs_one_json_object_per_request_with_log_format_json() -> TestResult {
+fn serve_logs_json_objects_and_serves_metrics_on_their_own_address() -> TestResult {
     let sandbox = Sandbox::new()?;
     sandbox.index(&[&sample_archive()])?;
     let mut serve = Serve::start(
         &sandbox,
-        &[&"--index", &sandbox.index_dir(), &"--log-format", &"json"],
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--log-format",
+            &"json",
+            &"--metrics-addr",
+            &"127.0.0.1:0",
+        ],
     )?;
     serve.wait_ready()?;
     serve.get_json(&search("インフラ"))?;
     let missing = serve.get("/no/such/page")?;
     assert_eq!(missing.status, 404, "{missing}");
+    // `/metrics` on its own address, which the log gives; not on the API's.
+    let metrics_addr: SocketAddr = serve
+        .stderr()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["message"] == "serving /metrics")
+        .and_then(|line| line["addr"].as_str()?.parse().ok())
+        .ok_or_else(|| fail(format!("no /metrics address logged:\n{}", serve.stderr())))?;
+    let metrics = get(metrics_addr, "/metrics")?;
+    assert_eq!(metrics.status, 200, "{metrics}");
+    let text = String::from_utf8(metrics.body.clone())?;
+    assert!(
+        text.contains(r#"sagasu_http_requests_total{route="/api/search",status="200"} 1"#)
+            && text.contains("sagasu_index_posts 46")
+            && text.ends_with("# EOF\n"),
+        "{text}"
+    );
+    assert_eq!(serve.get("/metrics")?.status, 404);
     let requests = |stderr: &str| -> TestResult<Vec<Value>> {
         let mut requests = Vec::new();
         for line in stderr.lines() {

@@ -28,6 +28,7 @@ const API_CACHE: &str = "public, max-age=5";
 /// Builds the router for `state`.
 pub fn app(state: AppState) -> Router {
     let config = state.config().clone();
+    let observed = state.clone();
     let api = Router::new()
         .route("/api/search", get(search))
         .route("/api/tags", get(tags))
@@ -83,7 +84,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(observed, log_request))
 }
 
 /// Refuses, in JSON, requests past the size limits: the target
@@ -119,17 +120,21 @@ async fn within_limits(
     Ok(next.run(request).await)
 }
 
-/// One log line per request: method, path, status, latency.
-async fn log_request(request: Request, next: Next) -> Response {
+/// One log line per request (method, path, status, latency), and the
+/// request's metrics.
+async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    state.metrics().request(&path, status, took);
     tracing::info!(
         %method,
         %path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        status,
+        latency_ms = took.as_secs_f64() * 1000.0,
         "request"
     );
     response
@@ -244,10 +249,10 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>
     }
 }
 
-async fn not_found(uri: Uri) -> Error {
+pub(crate) async fn not_found(uri: Uri) -> Error {
     Error::NotFound(format!("no endpoint at {}", uri.path()))
 }
 
-async fn method_not_allowed(method: Method) -> Error {
+pub(crate) async fn method_not_allowed(method: Method) -> Error {
     Error::MethodNotAllowed(method.to_string())
 }
