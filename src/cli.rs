@@ -143,6 +143,13 @@ fn cors_origin(value: &str) -> Result<String, String> {
     sagasu_server::normalize_origin(value).map_err(|err| err.to_string())
 }
 
+/// `--trusted-proxy`.
+fn trusted_proxy(value: &str) -> Result<sagasu_server::TrustedProxy, String> {
+    value
+        .parse()
+        .map_err(|err: sagasu_server::Error| err.to_string())
+}
+
 /// An IANA time zone name.
 fn time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
     name.parse()
@@ -281,6 +288,18 @@ pub struct ServeArgs {
     /// it (`https://blog.example.jp`; repeatable) [default: any origin].
     #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = cors_origin)]
     pub cors_origins: Vec<String>,
+    /// A proxy in front of the server (`127.0.0.1`, or a network such as
+    /// `10.0.0.0/8`; repeatable, or comma-separated): the client address it
+    /// forwards (`Forwarded`, `X-Forwarded-For`) is logged instead of its own.
+    /// From other peers those headers are ignored [default: none].
+    #[arg(
+        long = "trusted-proxy",
+        env = "SAGASU_TRUSTED_PROXIES",
+        value_name = "IP[/BITS]",
+        value_delimiter = ',',
+        value_parser = trusted_proxy
+    )]
+    pub trusted_proxies: Vec<sagasu_server::TrustedProxy>,
     /// Searches that may run at once [default: one per core].
     #[arg(long, env = "SAGASU_MAX_CONCURRENT", value_name = "N")]
     pub max_concurrent: Option<usize>,

@@ -211,6 +211,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     // Normalised by the flag's parser (`normalize_origin`).
     config.cors_origins = args.cors_origins;
+    config.trusted_proxies = args.trusted_proxies;
     if let Some(max_concurrent) = args.max_concurrent {
         config.max_concurrent = max_concurrent;
     }

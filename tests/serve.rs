@@ -590,9 +590,14 @@ fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult
             &posts,
             &"--cors-origin",
             &"HTTP://127.0.0.1:8080/",
+            &"--trusted-proxy",
+            &"127.0.0.1",
         ],
     )?;
     serve.wait_ready()?;
+    // From a trusted proxy, the client it forwarded for is logged.
+    let forwarded = serve.get_with("/healthz", &[("X-Forwarded-For", "203.0.113.9")])?;
+    assert_eq!(forwarded.status, 200, "{forwarded}");
     let allowed = "http://127.0.0.1:8080";
     let answer = serve.get_with("/api/tags", &[("Origin", allowed)])?;
     assert_eq!(answer.status, 200, "{answer}");
@@ -626,6 +631,18 @@ fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult
     let warnings: Vec<&str> = stderr.lines().filter(|line| line.contains(&hint)).collect();
     assert_eq!(warnings.len(), 1, "warned once per origin:\n{stderr}");
     assert!(warnings[0].contains("WARN"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("path=/healthz") && line.contains("client=203.0.113.9")),
+        "the forwarded client is logged:\n{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("path=/api/tags") && line.contains("client=127.0.0.1")),
+        "without forwarding headers, the peer is logged:\n{stderr}"
+    );
     // `localhost` resolved, to its IPv4 address first.
     assert!(
         stderr.contains(&format!("addr={}", serve.addr)),
@@ -729,6 +746,10 @@ fn serve_explains_bad_addresses_and_origins() -> TestResult {
         (
             ["--cors-origin", "https://blog.example.jp/search/"],
             "use `https://blog.example.jp`",
+        ),
+        (
+            ["--trusted-proxy", "localhost"],
+            "`localhost` is not a proxy address: give an IP address (127.0.0.1)",
         ),
     ] {
         sandbox

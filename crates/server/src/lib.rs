@@ -39,6 +39,7 @@
 //! ```
 
 mod cache;
+mod client;
 mod connections;
 mod cors;
 mod error;
@@ -61,6 +62,7 @@ use tokio::time::Instant;
 use crate::cache::ResultCache;
 use crate::metrics::Metrics;
 
+pub use client::TrustedProxy;
 pub use connections::{Connections, serve};
 pub use cors::normalize_origin;
 pub use error::{Error, RETRY_AFTER_SECONDS};
@@ -100,6 +102,10 @@ pub struct ServerConfig {
     /// Search results kept for repeated identical requests, until the next
     /// index commit (0 disables the cache).
     pub cache_entries: usize,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers give the
+    /// client's address in the log; empty believes none (the peer's address
+    /// is logged).
+    pub trusted_proxies: Vec<TrustedProxy>,
     /// Synonyms and the user dictionary the index was built with.
     pub search: SearchOptions,
     /// Limits of the connections [`serve`] accepts.
@@ -117,6 +123,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             cache_entries: 256,
+            trusted_proxies: Vec::new(),
             search: SearchOptions::default(),
             connections: Connections::default(),
         }

@@ -1,8 +1,9 @@
 //! The router: endpoints, and the layers every response goes through.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{ConnectInfo, RawQuery, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
@@ -15,6 +16,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::client::client_address;
 use crate::cors::{OriginCheck, warn_refused};
 use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, params};
 
@@ -120,12 +122,23 @@ async fn within_limits(
     Ok(next.run(request).await)
 }
 
-/// One log line per request (method, path, status, latency), and the
-/// request's metrics.
+/// One log line per request (method, path, status, latency, and the
+/// client's address: see [`crate::TrustedProxy`]), and the request's metrics.
 async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // Known when served by `serve` (not in `oneshot` tests).
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| {
+            client_address(
+                peer.ip(),
+                request.headers(),
+                &state.config().trusted_proxies,
+            )
+        });
     let response = next.run(request).await;
     let took = started.elapsed();
     let status = response.status().as_u16();
@@ -135,6 +148,7 @@ async fn log_request(State(state): State<AppState>, request: Request, next: Next
         %path,
         status,
         latency_ms = took.as_secs_f64() * 1000.0,
+        client = %client.map_or_else(|| "-".to_owned(), |client| client.to_string()),
         "request"
     );
     response
