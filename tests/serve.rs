@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 use serde_json::Value;
-use util::{Sandbox, TestResult, copy_dir, fail, ids, post_id, sample_archive};
+use util::{Sandbox, TestResult, copy_dir, encode, fail, ids, post_id, sample_archive};
 
 /// How long a debug build may take to index the sample archive and open it.
 const STARTUP: Duration = Duration::from_secs(60);
@@ -345,19 +345,6 @@ fn get_with(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> TestRes
         response.body = rest.to_vec();
     }
     Ok(response)
-}
-
-/// `value` percent-encoded as a query value or path segment.
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn search(word: &str) -> String {
