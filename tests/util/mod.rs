@@ -11,6 +11,8 @@
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::Output;
