@@ -30,7 +30,7 @@ use crate::{Term, TermKind};
 /// nouns, verbs or adjectives: question words and pronouns, formal nouns,
 /// light and auxiliary verbs, and the adjectives of questions.
 #[rustfmt::skip]
-const STOP_WORDS: &[&str] = &[
+pub const STOP_WORDS: &[&str] = &[
     // question words and pronouns
     "何", "なに", "なん", "どこ", "どれ", "どちら", "どっち", "だれ", "誰", "いつ", "なぜ",
     "何故", "いくら", "いくつ", "これ", "それ", "あれ", "ここ", "そこ", "あそこ", "こちら",

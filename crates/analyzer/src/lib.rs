@@ -44,7 +44,7 @@ mod normalize;
 mod reading;
 mod userdic;
 
-pub use content::{ContentWord, is_informative};
+pub use content::{ContentWord, STOP_WORDS, is_informative};
 use lindera::mode::{Mode, Penalty};
 use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
@@ -133,6 +133,9 @@ pub struct Segment {
     /// Whether it is a particle, auxiliary, symbol or filler: not a term,
     /// but it takes a position.
     pub stop: bool,
+    /// Whether the dictionary does not know it: IPADIC's unknown-word
+    /// handling made it (a name, or a katakana run read whole).
+    pub unknown: bool,
 }
 
 /// The analysis of one text.

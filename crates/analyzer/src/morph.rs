@@ -74,6 +74,8 @@ struct Piece<'a> {
     suffix: bool,
     /// Whether the word comes from the user dictionary.
     user: bool,
+    /// Whether the dictionaries do not know the word.
+    unknown: bool,
 }
 
 /// Appends the morphological terms of `normalized` to `out`, and their
@@ -183,6 +185,7 @@ pub(crate) fn segments(normal: &Segmenter, normalized: &Normalized) -> Result<Ve
         .map(|piece| Segment {
             text: piece.surface.to_owned(),
             stop: is_stop(piece),
+            unknown: piece.unknown,
         })
         .collect())
 }
@@ -237,6 +240,7 @@ fn segment<'a>(segmenter: &Segmenter, text: &'a str) -> Result<Vec<Piece<'a>>, E
                             .reading
                             .or_else(|| crate::reading::kana_reading(surface).map(Rc::from)),
                         user: !cacheable,
+                        unknown: token.word_id.is_unknown(),
                     }
                 })
                 .collect())

@@ -6,11 +6,12 @@
  * `sagasu static` wrote next to it: `index.json` on the first search, then
  * only the chunks a query needs (`w/` for the words of the query, `t/` for
  * their postings, `p/` for the hits shown). The rules are the server's:
- * the same normalization, query language, matching and ranking (see
- * crates/search/src/plan.rs); what differs is listed in the README.
+ * the same normalization, query language, matching, ranking and tiers (see
+ * crates/search/src/plan.rs and split.rs); what differs is listed in the
+ * README.
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 // Field weights, tiers and boosts: crates/search/src/plan.rs and readings.rs.
 const WEIGHT = { tt: 3, bt: 1, lt: 2, tb: 0.6, bb: 0.3 };
 const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
@@ -30,6 +31,12 @@ const B = 0.75;
 const STOP = 1;
 const INFORMATIVE = 2;
 const VERB = 4;
+const NOUN = 8;
+const NAME = 16;
+const SUFFIX_AFTER_NOUN = 32;
+const SUFFIX_AFTER_NUMBER = 64;
+const SUFFIX_AFTER_OTHER = 128;
+const SUFFIX_FIRST = 256;
 /** Longest lexicon entry tried, in characters. */
 const LONGEST_WORD = 24;
 /** Character keys of the bigram fields (crates/static/src/write.rs). */
@@ -385,22 +392,42 @@ class Terms {
 
 // --- analysis of query words with the site's lexicon ------------------------
 
-/** Fetches the lexicon buckets of every character of `texts`. */
-async function lexicon(index, texts) {
-  const chars = new Set();
-  for (const text of texts) for (const c of normalize(text).text) chars.add(c);
-  const paths = new Set([...chars].map((c) => bucketPath("w", c, index.word_buckets)));
-  const buckets = await Promise.all([...paths].map((path) => load(path)));
-  const words = new Map();
-  for (const bucket of buckets) for (const [surface, entry] of Object.entries(bucket)) words.set(surface, entry);
-  return words;
+/** The words of the site's lexicon a search has fetched (crates/static/src/lexicon.rs). */
+class Lexicon {
+  constructor(index) {
+    this.index = index;
+    this.entries = new Map();
+  }
+  /** Fetches the lexicon buckets of every character of `texts`. */
+  async load(texts) {
+    const chars = new Set();
+    for (const text of texts) for (const c of normalize(text).text) chars.add(c);
+    const paths = new Set([...chars].map((c) => bucketPath("w", c, this.index.word_buckets)));
+    const buckets = await Promise.all([...paths].map((path) => load(path)));
+    for (const bucket of buckets) for (const [surface, entry] of Object.entries(bucket)) this.entries.set(surface, entry);
+    return this;
+  }
+  /** `[query, flags, width, count]` of a surface, written with or without the final `ー` of a katakana word (`サーバー`, `サーバ`). */
+  get(surface) {
+    if (this.entries.has(surface)) return this.entries.get(surface);
+    const stem = stemKatakana(surface);
+    const other = stem !== surface ? stem : `${surface}ー`;
+    return stemKatakana(other) === stem ? this.entries.get(other) : undefined;
+  }
+  /** What a word the posts have `count` times costs a cut: the less, the more often they have it. */
+  cost(count) {
+    return Math.log((this.index.word_total + 1) / (count + 1));
+  }
 }
 
 /**
- * Cuts `text` into the words the site's lexicon knows: the cut with the
- * fewest pieces (a character no word covers costs three), then the most
- * frequent words. Returns words `{ query, flags, position, width, from, to }`
- * (offsets in `text`), and the normalized text's bigrams.
+ * Cuts `text` into the words the site's lexicon knows, as the posts use
+ * them: the cut with the least cost, a word costing the less the more often
+ * the posts have it (so the cut has few words, and common ones: `1つの` is
+ * `1`, `つ`, `の`, not `1` and a rare `つの`), and a character no word
+ * covers as much as three words no post has. Returns words `{ query, flags,
+ * suffix, position, width, from, to }` (offsets in `text`), and the
+ * normalized text's bigrams.
  */
 function analyze(text, words) {
   const norm = normalize(text);
@@ -409,12 +436,10 @@ function analyze(text, words) {
   for (const c of chars) offsets.push(offsets[offsets.length - 1] + c.length);
   const n = chars.length;
   const best = new Array(n + 1).fill(null);
-  best[0] = { cost: 0, weight: 0, piece: null, from: -1 };
+  best[0] = { cost: 0, piece: null, from: -1 };
   const consider = (from, to, piece, cost) => {
-    const here = best[from];
-    const candidate = { cost: here.cost + cost, weight: here.weight + Math.log1p(piece.count || 0), piece, from };
-    const there = best[to];
-    if (!there || candidate.cost < there.cost || (candidate.cost === there.cost && candidate.weight > there.weight)) best[to] = candidate;
+    const candidate = { cost: best[from].cost + cost, piece, from };
+    if (!best[to] || candidate.cost < best[to].cost) best[to] = candidate;
   };
   for (let i = 0; i < n; i++) {
     if (!best[i]) continue;
@@ -426,7 +451,7 @@ function analyze(text, words) {
       const surface = chars.slice(i, end).join("");
       const entry = words.get(surface);
       const width = entry && !(entry[1] & STOP) ? entry[2] : surface.match(/[a-z]+|[0-9]+/g).length;
-      consider(i, end, { query: surface, flags: entry ? entry[1] : INFORMATIVE, width, count: entry ? entry[3] : 0 }, 1);
+      consider(i, end, { query: surface, flags: entry ? entry[1] : INFORMATIVE | NAME, width }, words.cost(entry ? entry[3] : 0));
       continue;
     }
     let surface = "";
@@ -434,37 +459,51 @@ function analyze(text, words) {
       surface += chars[end - 1];
       if (isAsciiAlnum(chars[end - 1])) break;
       const entry = words.get(surface);
-      if (entry) consider(i, end, { query: entry[0], flags: entry[1], width: entry[2], count: entry[3] }, 1);
+      if (entry) consider(i, end, { query: entry[0], flags: entry[1], width: entry[2] }, words.cost(entry[3]));
     }
     const c = chars[i];
     const unknown = isWordChar(c) ? { query: c, flags: 0, width: 1, unknown: scriptOf(c) } : { query: "", flags: STOP, width: 1 };
-    consider(i, i + 1, unknown, 3);
+    consider(i, i + 1, unknown, 3 * words.cost(0));
   }
   const pieces = [];
   for (let at = n; at > 0 && best[at]; at = best[at].from) pieces.unshift({ ...best[at].piece, from: best[at].from, to: at });
-  // Characters no word covers: runs of one script are one unknown word.
+  // Words IPADIC does not know: characters no word covers (a run of one
+  // script is one word) and the site's unknown words. An unknown katakana
+  // word runs to the end of its katakana, as IPADIC reads one
+  // (`スケーラブルサーバ`, and `リモート` past a `ー` the site has alone).
+  const katakana = (piece) => chars.slice(piece.from, piece.to).every((c) => scriptOf(c) === "katakana");
   const merged = [];
   for (const piece of pieces) {
     const last = merged[merged.length - 1];
-    if (piece.unknown && last?.unknown === piece.unknown) {
-      last.query += piece.query;
-      last.to = piece.to;
+    const unknown = last?.unknown || (last && last.flags & NAME && katakana(last) ? "katakana" : null);
+    if (unknown && (unknown === piece.unknown || (unknown === "katakana" && katakana(piece)))) {
+      Object.assign(last, { query: chars.slice(last.from, piece.to).join(""), to: piece.to, flags: 0, width: 1, unknown });
     } else merged.push({ ...piece });
   }
   // An unknown word is a name, informative unless it is one kana.
-  for (const piece of merged) if (piece.unknown && !/^[\u3041-\u30FA]$/.test(piece.query)) piece.flags |= INFORMATIVE;
+  for (const piece of merged) if (piece.unknown) piece.flags |= /^[\u3041-\u30FA]$/.test(piece.query) ? NAME : NAME | INFORMATIVE;
   const out = [];
   let position = 0;
+  let before = null;
   for (const piece of merged) {
-    if (!(piece.flags & STOP)) {
-      const query = piece.unknown ? stemKatakana(piece.query) : piece.query;
-      out.push({ query, flags: piece.flags, position, width: piece.width, from: norm.start(offsets[piece.from]), to: norm.end(offsets[piece.to]) });
+    const surface = chars.slice(piece.from, piece.to).join("");
+    if (piece.flags & STOP) before = null;
+    else {
+      // A suffix where the posts have one (crates/static/src/lexicon.rs): a
+      // noun, searched as written (`作り` of `仕組み作り`, not the verb `作る`).
+      const place = !before ? SUFFIX_FIRST : isNumber(before.surface) ? SUFFIX_AFTER_NUMBER : before.flags & (NOUN | NAME) ? SUFFIX_AFTER_NOUN : SUFFIX_AFTER_OTHER;
+      const suffix = Boolean(piece.flags & place);
+      const query = suffix || piece.unknown ? stemKatakana(surface) : piece.query;
+      const flags = suffix ? NOUN | INFORMATIVE : piece.flags;
+      out.push({ query, flags, suffix, position, width: piece.width, from: norm.start(offsets[piece.from]), to: norm.end(offsets[piece.to]) });
+      before = { surface, flags };
     }
     position += piece.width;
   }
   return { words: out, bigrams: bigrams(norm.text) };
 }
 
+const isNumber = (surface) => /^[0-9〇一二三四五六七八九十百千万億兆]+$/.test(surface);
 const scriptOf = (c) => (/^[\u3041-\u3096]$/.test(c) ? "hiragana" : /^[\u30A1-\u30FAー]$/.test(c) ? "katakana" : /^[\u4E00-\u9FFF々]$/.test(c) ? "kanji" : "other");
 
 /** The potential form of a godan verb with a kanji stem: crates/search/src/plan.rs. */
@@ -485,29 +524,43 @@ function unit(text, words) {
   return { text, terms, bigrams: analysis.bigrams, potential };
 }
 
-/** The informative chunks of a word, for `match=any`. */
-function chunks(text, words) {
-  const out = [];
-  let current = [];
-  const flush = () => {
-    if (current.length) {
-      const from = Math.min(...current.map((w) => w.from));
-      const to = Math.max(...current.map((w) => w.to));
-      const span = text.slice(from, to);
-      out.push({ text: span, terms: current.map((w) => [w.position, w.query]), bigrams: bigrams(normalize(span).text), potential: null });
-    }
-    current = [];
-  };
+const isKanji = (c) => /^[\u4E00-\u9FFF々]$/.test(c);
+
+/**
+ * The content words of `text`: crates/analyzer/src/content.rs. Informative
+ * words, each its own, except that a suffix ends the word before it
+ * (`勉強会`), and so does a noun of one kanji after kanji (`法人税`), and that
+ * words joined by symbols alone stay one (`Y!砲`). Each is `{ text, from, to,
+ * terms, noun }`, `noun` when its first word is a noun or a name.
+ */
+function contentWords(text, words) {
+  const groups = [];
+  // Whether the last group may still grow: the word before was in it.
+  let open = false;
   for (const word of analyze(text, words).words) {
-    const last = current[current.length - 1];
-    const adjacent = last && (last.position + last.width === word.position || !/[\p{Alphabetic}\p{N}]/u.test(text.slice(last.to, word.from)));
-    const informative = Boolean(word.flags & INFORMATIVE);
-    if (!adjacent || !informative) flush();
-    if (informative) current.push(word);
+    const group = open ? groups[groups.length - 1] : null;
+    const last = group?.[group.length - 1];
+    const follows = last && last.position + last.width === word.position;
+    const between = last ? text.slice(last.to, word.from) : "";
+    const joinedBySymbols = last && (last.to > word.from || (between !== "" && !/[\p{Alphabetic}\p{N}\p{White_Space}]/u.test(between)));
+    // A noun of one kanji after a word ending in kanji is part of it (`法人税`).
+    const bound = word.suffix || (last && word.flags & NOUN && isKanji(text.slice(word.from, word.to)) && isKanji(text.slice(last.from, last.to).slice(-1)));
+    const informative = word.flags & INFORMATIVE;
+    if (group && informative && (joinedBySymbols || (follows && bound))) group.push(word);
+    else if (informative && !word.suffix) {
+      groups.push([word]);
+      open = true;
+    } else open = false;
   }
-  flush();
-  return out;
+  return groups.map((group) => {
+    const from = Math.min(...group.map((w) => w.from));
+    const to = Math.max(...group.map((w) => w.to));
+    return { text: text.slice(from, to), from, to, terms: group.map((w) => [w.position, w.query]), noun: Boolean(group[0].flags & (NOUN | NAME)) };
+  });
 }
+
+/** The content words of a word as units, for `match=any`. */
+const chunks = (text, words) => contentWords(text, words).map((word) => ({ text: word.text, terms: word.terms, bigrams: bigrams(normalize(word.text).text), potential: null }));
 
 /** Query nodes, evaluated to `Map(post → score)`. */
 const term = (field, text, boost = 1) => ({ kind: "phrase", field, terms: [[0, text]], boost });
@@ -607,8 +660,11 @@ function plan(parsed, mode, words, romaji) {
   const excluded = parsed.mustNot
     .map((atom) => (atom.kind === "word" || atom.kind === "phrase" ? clauseQuery({ units: [unit(atom.text, words)], names: [] }, words, romaji)?.scored : nameFilter(atom)))
     .filter(Boolean);
-  return { filters, excluded, text, hasText, empty: hasText && !text.length, chunked, clauses, relaxes: text.length > 1 || chunked };
+  return { parsed, filters, excluded, text, hasText, empty: hasText && !text.length, chunked, clauses, relaxes: text.length > 1 || chunked };
 }
+
+/** The query's positive words and phrases. */
+const positiveTexts = (parsed) => parsed.must.flat().filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text);
 
 /** The proximity boost: the terms of the single-unit clauses, in order, within a slop. */
 function near(clauses) {
@@ -632,6 +688,61 @@ function collect(node, terms) {
   if (!node) return;
   if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(text);
   for (const child of node.nodes || []) collect(child, terms);
+}
+
+// --- the word tier: crates/search/src/split.rs ---------------------------------
+
+/** The content nouns and names of a word typed without spaces, or null when they are the word itself or none. */
+function contentNouns(text, words) {
+  const content = contentWords(text, words).filter((word) => word.noun);
+  if (!content.length) return null;
+  // `Zabbixとは何` is `Zabbix`, which is not the run's terms.
+  if (content.length === 1 && JSON.stringify(content[0].terms) === JSON.stringify(unit(text, words).terms)) return null;
+  return content;
+}
+
+/** The words to search `text` by: its content words, neighbours joined where a post has them together (`occurs`), longest first. */
+function regroup(text, content, occurs) {
+  const span = (first, last) => text.slice(content[first].from, content[last].to);
+  const out = [];
+  for (let start = 0; start < content.length; ) {
+    // The words that follow with nothing between them.
+    let touching = start;
+    while (touching + 1 < content.length && content[touching + 1].from === content[touching].to) touching++;
+    let end = start;
+    for (let last = touching; last > start; last--) {
+      if (occurs(span(start, last))) {
+        end = last;
+        break;
+      }
+    }
+    out.push(span(start, end));
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
+ * `parsed` with every word whose run is in no post (`occurs(text)`) replaced
+ * by its content words, and the words replaced (`[{ text, words }]`,
+ * escaped); null when no word is. Quoted phrases and `OR` groups are never
+ * split.
+ */
+function split(parsed, words, occurs) {
+  const query = { must: [], mustNot: parsed.mustNot };
+  const replaced = [];
+  for (const clause of parsed.must) {
+    const content = clause.length === 1 && clause[0].kind === "word" && contentNouns(clause[0].text, words);
+    if (!content || occurs(clause[0].text)) {
+      query.must.push(clause);
+      continue;
+    }
+    const text = clause[0].text;
+    const regrouped = regroup(text, content, occurs);
+    replaced.push({ text: escape(text), words: regrouped.map(escape) });
+    query.must.push(...regrouped.map((word) => [{ kind: "word", text: word }]));
+  }
+  return replaced.length ? { query, words: replaced } : null;
 }
 
 // --- evaluation -----------------------------------------------------------------
@@ -712,7 +823,7 @@ function evaluate(node, index, terms) {
 }
 
 /** Runs a plan: the matching posts with their scores. */
-function run(index, terms, p, mode, parsed) {
+function run(index, terms, p, mode) {
   let candidates = null;
   const keep = (matches) => {
     candidates = candidates ? new Set([...candidates].filter((post) => matches.has(post))) : new Set(matches.keys());
@@ -731,7 +842,7 @@ function run(index, terms, p, mode, parsed) {
   for (const node of p.excluded) for (const post of evaluate(node, index, terms).keys()) candidates.delete(post);
   const nearNode = near(p.clauses);
   const nearScores = nearNode ? evaluate(nearNode, index, terms) : new Map();
-  const names = nameBoosts(parsed, p.clauses, index);
+  const names = nameBoosts(p.parsed, p.clauses, index);
   for (const post of candidates) {
     let tiers = 0;
     let relevance = 0;
@@ -747,7 +858,7 @@ function run(index, terms, p, mode, parsed) {
 
 /** Posts with a tag or category named exactly like the query or one of its units. */
 function nameBoosts(parsed, clauses, index) {
-  const whole = parsed.must.flat().filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text).join(" ");
+  const whole = positiveTexts(parsed).join(" ");
   const keys = new Set([whole, ...clauses.flatMap((c) => c.units.map((u) => u.text))].map(normalizeKey).filter(Boolean));
   const out = new Map();
   for (const [kind, ofPost] of [["tags", "post_tags"], ["categories", "post_categories"]]) {
@@ -945,39 +1056,79 @@ export async function search(request = {}) {
 
   const parsed = parse(String(request.q ?? ""));
   const texts = [...parsed.must.flat(), ...parsed.mustNot].filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text);
-  const readings = texts.map((text) => queryReading(text, index.romaji)).filter(Boolean);
-  const words = await lexicon(index, [...texts, ...readings]);
+  const readingsOf = (texts) => texts.map((text) => queryReading(text, index.romaji)).filter(Boolean);
+  const words = await new Lexicon(index).load([...texts, ...readingsOf(texts)]);
   const terms = new Terms(index);
-  const plans = [plan(parsed, mode, words, index.romaji)];
-  if (mode === "all") plans.push(plan(parsed, "any", words, index.romaji));
-  for (const p of plans) {
-    for (const clause of p.text) collect(clause.scored, terms);
-    for (const node of p.excluded) collect(node, terms);
-    collect(near(p.clauses), terms);
-  }
-  await terms.fetch();
-
-  for (const name of list(request.tag)) plans.forEach((p) => p.filters.push({ kind: "name", field: "tag", key: normalizeKey(name) }));
-  for (const name of list(request.category)) plans.forEach((p) => p.filters.push({ kind: "name", field: "category", key: normalizeKey(name) }));
+  /** The plan of `query` with the request's filters. */
+  const planned = (query, m) => {
+    const p = plan(query, m, words, index.romaji);
+    for (const name of list(request.tag)) p.filters.push({ kind: "name", field: "tag", key: normalizeKey(name) });
+    for (const name of list(request.category)) p.filters.push({ kind: "name", field: "category", key: normalizeKey(name) });
+    return p;
+  };
+  /** Fetches the terms of `plans`, all at once. */
+  const prepare = async (plans) => {
+    for (const p of plans) {
+      for (const clause of p.text) collect(clause.scored, terms);
+      for (const node of p.excluded) collect(node, terms);
+      collect(near(p.clauses), terms);
+    }
+    await terms.fetch();
+  };
   const dated = (post) => {
     const date = index.dates[post];
     if (from === null && to === null) return true;
     return date !== null && (from === null || date >= from) && (to === null || date < to);
   };
-  const runPlan = (p, m) => new Map([...run(index, terms, p, m, parsed)].filter(([post]) => dated(post)));
-  let scores = runPlan(plans[0], mode);
+  const runPlan = (p, m) => new Map([...run(index, terms, p, m)].filter(([post]) => dated(post)));
+
+  const plans = [planned(parsed, mode)];
+  if (mode === "all") plans.push(planned(parsed, "any"));
+  await prepare(plans);
+  let [searched, scores] = [plans[0], runPlan(plans[0], mode)];
   let relaxed = false;
+  let splitWords = [];
+  if (!scores.size && mode === "all" && plans[0].hasText) {
+    // The word tier: runs no post has, by their content words. A run occurs
+    // when a post has it and passes the query's names, exclusions and filters.
+    const names = parsed.must.filter((clause) => clause.every((a) => a.kind === "tag" || a.kind === "category"));
+    const alone = new Map();
+    const aloneOf = (text) => {
+      if (!alone.has(text)) alone.set(text, planned({ must: [[{ kind: "word", text }], ...names], mustNot: parsed.mustNot }, "all"));
+      return alone.get(text);
+    };
+    // Split as if no run occurred, the query asks every question a split
+    // can ask and keeps every content word apart: what they need is
+    // fetched at once.
+    const asked = new Set();
+    const apart = split(parsed, words, (text) => {
+      asked.add(text);
+      return false;
+    });
+    let tier = null;
+    if (apart) {
+      await words.load(readingsOf([...asked, ...positiveTexts(apart.query)]));
+      await prepare([...[...asked].map(aloneOf), planned(apart.query, "all")]);
+      tier = split(parsed, words, (text) => runPlan(aloneOf(text), "all").size > 0);
+    }
+    if (tier) {
+      const p = planned(tier.query, "all");
+      await prepare([p]);
+      const found = runPlan(p, "all");
+      if (found.size) [searched, scores, splitWords] = [p, found, tier.words];
+    }
+  }
   if (!scores.size && mode === "all" && plans[0].hasText && plans[1].relaxes) {
-    scores = runPlan(plans[1], "any");
+    [searched, scores] = [plans[1], runPlan(plans[1], "any")];
     relaxed = true;
   }
-  const byText = sort === "relevance" && (relaxed ? plans[1] : plans[0]).hasText;
+  const byText = sort === "relevance" && searched.hasText;
   const date = (post) => index.dates[post] ?? -Infinity;
   const order = [...scores.keys()].sort(
     byText ? (a, b) => scores.get(b) - scores.get(a) || date(b) - date(a) || a - b : sort === "oldest" ? (a, b) => date(a) - date(b) || a - b : (a, b) => date(b) - date(a) || a - b,
   );
   const shown = order.slice((page - 1) * perPage, page * perPage);
-  const pieces = highlighter(texts.filter((t) => !parsed.mustNot.some((a) => a.text === t)), relaxed || mode === "any", words, index.romaji);
+  const pieces = highlighter(positiveTexts(searched.parsed), relaxed || mode === "any", words, index.romaji);
   const hits = await Promise.all(
     shown.map(async (post) => {
       const stored = await load(`p/${post}.json`);
@@ -1003,6 +1154,7 @@ export async function search(request = {}) {
     per_page: perPage,
     took_ms: Math.round(performance.now() - started),
     relaxed,
+    split: splitWords,
     hits,
     facets: {
       tags: facetCounts(all, index.tags, index.post_tags, FACET_LIMIT),

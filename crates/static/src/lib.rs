@@ -6,8 +6,9 @@
 //! - the `read` module takes its posts (numbered oldest first, so a new post
 //!   renumbers none), their field lengths and every term's postings;
 //! - the `lexicon` module lists the words Lindera found in the posts with
-//!   what a query searches for each, so the browser cuts a query into the
-//!   words the index knows instead of guessing with a segmenter of its own;
+//!   what a query searches for each and how the analyzer reads it, so the
+//!   browser cuts a query into the words the index knows, and finds its
+//!   content words, instead of guessing with a segmenter of its own;
 //! - the `write` module lays them out in chunks (see there) and writes only
 //!   the files that changed.
 //!

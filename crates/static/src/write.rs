@@ -22,7 +22,7 @@ use crate::read::{Corpus, FIELDS, FieldTerms, Posting};
 use crate::{Error, Result};
 
 /// Version of the bundle format, which `sagasu.js` checks.
-pub(crate) const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 2;
 
 /// The manifest's name, whose presence marks a directory as a bundle.
 pub(crate) const MANIFEST: &str = "index.json";
@@ -123,7 +123,7 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
 
     files.insert(
         MANIFEST.to_owned(),
-        to_json(&manifest(corpus, term_buckets, word_buckets))?,
+        to_json(&manifest(corpus, lexicon, term_buckets, word_buckets))?,
     );
     Ok(files)
 }
@@ -132,7 +132,7 @@ pub(crate) fn files(corpus: &Corpus, lexicon: &Lexicon) -> Result<Files> {
 type Labels = (Vec<(String, String)>, FxHashMap<(String, String), usize>);
 
 /// The manifest: what every search needs before it fetches terms.
-fn manifest(corpus: &Corpus, term_buckets: u32, word_buckets: u32) -> Value {
+fn manifest(corpus: &Corpus, lexicon: &Lexicon, term_buckets: u32, word_buckets: u32) -> Value {
     let posts = corpus.posts.len().max(1) as f64;
     let average: Vec<f64> = corpus
         .totals
@@ -175,6 +175,8 @@ fn manifest(corpus: &Corpus, term_buckets: u32, word_buckets: u32) -> Value {
         "fields": FIELDS.iter().map(|(key, _, _)| *key).collect::<Vec<_>>(),
         "term_buckets": term_buckets,
         "word_buckets": word_buckets,
+        // Occurrences of the lexicon's words, which weigh their counts.
+        "word_total": lexicon.values().map(|(_, count)| count).sum::<u64>(),
         "average": average,
         "dates": corpus.posts.iter().map(|post| post.date).collect::<Vec<_>>(),
         "norms": corpus.norms,

@@ -4,11 +4,12 @@
 //!
 //! - the parity test runs every query of the relevance suite
 //!   (tests/relevance/sample.txt) through `sagasu.js` and through the
-//!   server's searcher, which `sagasu search --json` prints: the hit sets
-//!   and the first hits must be equal;
+//!   server's searcher, which `sagasu search --json` prints: the hit sets,
+//!   the first hits and the words a run was searched by (`split`) must be
+//!   equal;
 //! - the widget tests drive `widget.js` in static mode: typing, IME,
-//!   filters, paging, URL state, an HTML-injection title and a missing
-//!   chunk.
+//!   filters, paging, URL state, the notice for a run searched by its
+//!   words, an HTML-injection title and a missing chunk.
 //!
 //! Without chromedriver each test is skipped with a loud message unless
 //! `SAGASU_REQUIRE_BROWSER` is set.
@@ -262,6 +263,12 @@ async fn every_suite_query_finds_what_the_server_finds() -> TestResult {
         {
             differences.push(format!("{query}: server {expected:?}, static {got:?}"));
         }
+        if server["split"] != page["split"] {
+            differences.push(format!(
+                "{query}: split server {}, static {}",
+                server["split"], page["split"]
+            ));
+        }
     }
     assert!(differences.is_empty(), "{differences:#?}");
     site.finish().await
@@ -373,6 +380,27 @@ async fn an_ime_composition_fetches_nothing_until_it_ends() -> TestResult {
     let expected = site.expected("べんきょうかい")?;
     site.shown(expected["total"].as_u64().ok_or("total")?)
         .await?;
+    site.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_no_post_has_gets_the_notice_of_the_words_searched() -> TestResult {
+    let Some(site) = Site::start("static split").await? else {
+        return Ok(());
+    };
+    site.open("/blog/").await?;
+    site.type_query("北海道富良野").await?;
+    let expected = site.expected("北海道富良野")?;
+    assert_eq!(expected["split"][0]["words"], json!(["北海道", "富良野"]));
+    site.shown(expected["total"].as_u64().ok_or("total")?)
+        .await?;
+    let status = site
+        .widget("return root.querySelector('.status').textContent;")
+        .await?;
+    assert_eq!(
+        status,
+        "「北海道富良野」の検索結果: 1 件「北海道富良野」を含む記事はありません。「北海道」「富良野」を含む記事を表示しています。"
+    );
     site.finish().await
 }
 
