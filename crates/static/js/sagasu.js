@@ -1076,18 +1076,26 @@ function highlighter(texts, informative, words, romaji) {
 /** The matches of `pieces` in `text` (original offsets), sorted and apart; `norm` is `normalize(text)`. */
 function matches(pieces, text, norm = normalize(text)) {
   const found = [];
+  // The code units a match already covers: a new match must not overlap
+  // one, checked in the length of the match (a post of megabytes with
+  // thousands of matches stays linear).
+  const taken = new Uint8Array(text.length);
+  const hit = new Set();
   const add = (needle, index) => {
     const ascii = /^[0-9a-z]+$/.test(needle);
     for (let at = norm.text.indexOf(needle); at >= 0; at = norm.text.indexOf(needle, at + 1)) {
       const end = at + needle.length;
       if (ascii && (/[0-9a-z]/.test(norm.text[at - 1] || "") || /[0-9a-z]/.test(norm.text[end] || ""))) continue;
       const range = [norm.start(at), norm.end(end)];
-      if (found.every(([r]) => r[1] <= range[0] || range[1] <= r[0])) found.push([range, index]);
+      if (taken.subarray(range[0], range[1]).includes(1)) continue;
+      taken.fill(1, range[0], range[1]);
+      found.push([range, index]);
+      hit.add(index);
     }
   };
   pieces.forEach((piece, index) => add(piece.needle, index));
   pieces.forEach((piece, index) => {
-    if (!found.some(([, i]) => i === index)) for (const other of piece.others) add(other, index);
+    if (!hit.has(index)) for (const other of piece.others) add(other, index);
   });
   return found.sort((a, b) => a[0][0] - b[0][0]);
 }
@@ -1106,21 +1114,39 @@ function sentences(text) {
 }
 
 const charCount = (text) => Array.from(text).length;
-const endsSentence = (text) => /[。！？!?\n]$/.test(text.replace(/[ \t]+$/, ""));
+/** Whether `text`, spaces and tabs at its end aside, ends a sentence. */
+function endsSentence(text) {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return end > 0 && "。！？!?\n".includes(text[end - 1]);
+}
 
 function bestWindow(text, found) {
   const list = sentences(text);
   if (!list.length) return [0, 0];
+  // `chars[i]`: the characters before code unit `i`.
+  const chars = new Uint32Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) {
+    const lowHalf = (text.charCodeAt(i) & 0xfc00) === 0xdc00 && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800;
+    chars[i + 1] = chars[i] + (lowHalf ? 0 : 1);
+  }
+  // One window slides over the sentences and one over the matches (sorted
+  // and apart, so sorted by end too): linear in the text, as the server's.
+  const seen = new Map();
   let best = null;
+  let [last, from, to] = [0, 0, 0];
   for (let first = 0; first < list.length; first++) {
-    const start = list[first][0];
-    let end = list[first][1];
-    for (const next of list.slice(first + 1)) {
-      if (charCount(text.slice(start, next[1])) > SNIPPET_CHARS) break;
-      end = next[1];
+    last = Math.max(last, first);
+    while (last + 1 < list.length && chars[list[last + 1][1]] - chars[list[first][0]] <= SNIPPET_CHARS) last++;
+    const [start, end] = [list[first][0], list[last][1]];
+    while (from < found.length && found[from][0][0] < start) from++;
+    while (to < found.length && found[to][0][1] <= end) to++;
+    let distinct = 0;
+    for (let i = from; i < to; i++) {
+      if (seen.get(found[i][1]) !== first) distinct++;
+      seen.set(found[i][1], first);
     }
-    const inside = found.filter(([r]) => r[0] >= start && r[1] <= end);
-    const score = [new Set(inside.map(([, i]) => i)).size, inside.length];
+    const score = [distinct, Math.max(0, to - from)];
     if (!best || score[0] > best[0][0] || (score[0] === best[0][0] && score[1] > best[0][1])) best = [score, [start, end]];
     if (!found.length) break;
   }

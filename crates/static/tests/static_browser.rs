@@ -9,7 +9,8 @@
 //!   equal;
 //! - the widget tests drive `widget.js` in static mode: typing, IME,
 //!   filters, paging, URL state, the notice for a run searched by its
-//!   words, an HTML-injection title and a missing chunk.
+//!   words, an HTML-injection title, a missing chunk, and the snippet of a
+//!   long post with tens of thousands of matches.
 //!
 //! Without chromedriver each test is skipped with a loud message unless
 //! `SAGASU_REQUIRE_BROWSER` is set.
@@ -30,7 +31,7 @@ use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use browser::Browser;
-use common::{Fixture, Server, TestResult, fail};
+use common::{Fixture, Server, TestResult, copy_dir, fail, index_into, sample_archive};
 use sagasu_search::{MatchMode, SearchRequest, Searcher};
 use serde_json::{Value, json};
 
@@ -58,11 +59,23 @@ struct Site {
 
 impl Site {
     async fn start(name: &str) -> TestResult<Option<Self>> {
+        Self::start_with(name, &[]).await
+    }
+
+    /// The same, with `posts` (file name, text) added to the sample
+    /// archive's `_posts/`.
+    async fn start_with(name: &str, posts: &[(&str, &str)]) -> TestResult<Option<Self>> {
         let one = ONE_BROWSER.lock().await;
         let Some(browser) = Browser::start(name).await? else {
             return Ok(None);
         };
-        let fixture = Fixture::sample()?;
+        let fixture = Fixture::empty()?;
+        let archive = fixture.dir.path().join("posts");
+        copy_dir(&sample_archive(), &archive)?;
+        for (file, text) in posts {
+            std::fs::write(archive.join("_posts").join(file), text)?;
+        }
+        index_into(&fixture.index, &[archive])?;
         let bundle = fixture.dir.path().join("site/search");
         let options = sagasu_static::ExportOptions {
             user_dictionary: None,
@@ -447,5 +460,34 @@ async fn a_missing_chunk_gets_a_clear_message() -> TestResult {
         .widget("return [root.querySelectorAll('[role=option]').length, root.querySelector('input').disabled];")
         .await?;
     assert_eq!(state, json!([0, false]));
+    site.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_post_with_many_matches_gets_its_snippet() -> TestResult {
+    // 80,000 sentences and as many matches: the snippet code compared every
+    // match with every other and every sentence with every match, and the
+    // page hung; it is linear now, as the server's.
+    let post = format!(
+        "---\ntitle: ハシビロコウの観察\ndate: 2024-05-01\n---\n{}",
+        "ハシビロコウが動いた。".repeat(80_000)
+    );
+    let Some(site) =
+        Site::start_with("static long post", &[("2024-05-01-shoebill.md", &post)]).await?
+    else {
+        return Ok(());
+    };
+    site.open("/blog/").await?;
+    site.type_query("ハシビロコウ").await?;
+    assert_eq!(site.shown(1).await?, ["ハシビロコウの観察"]);
+    let snippet = site
+        .widget("return root.querySelector('[role=option] .snippet').innerHTML;")
+        .await?;
+    assert!(
+        snippet
+            .as_str()
+            .is_some_and(|html| html.starts_with("<mark>ハシビロコウ</mark>が動いた。")),
+        "{snippet}"
+    );
     site.finish().await
 }
