@@ -1,9 +1,10 @@
 //! Command-line flags, as clap parses them. `main` turns them into the
 //! libraries' validated settings.
 
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// sagasu (探す): search engine for Japanese blog archives.
 #[derive(Debug, Parser)]
@@ -92,6 +93,61 @@ pub struct ArchiveArgs {
     /// or detected from an `index.html` at the root].
     #[arg(long)]
     pub site: bool,
+}
+
+/// `--addr`: what was given, and the addresses it stands for (IPv4 first).
+#[derive(Debug, Clone)]
+pub struct ListenAddress {
+    pub given: String,
+    pub addresses: Vec<SocketAddr>,
+}
+
+/// `--addr`: an IP address and port, or a name that resolves, with a port.
+fn listen_address(value: &str) -> Result<ListenAddress, String> {
+    const EXAMPLES: &str = "such as 127.0.0.1:7700 (this machine only), 0.0.0.0:7700 \
+                            (every interface) or localhost:7700";
+    let listen = |addresses: Vec<SocketAddr>| ListenAddress {
+        given: value.to_owned(),
+        addresses,
+    };
+    if let Ok(address) = value.parse::<SocketAddr>() {
+        return Ok(listen(vec![address]));
+    }
+    let Some((host, port)) = value.rsplit_once(':') else {
+        return Err(format!("`{value}` has no port: give HOST:PORT, {EXAMPLES}"));
+    };
+    if port.parse::<u16>().is_err() {
+        return Err(format!(
+            "`{port}` is not a port number: give HOST:PORT, {EXAMPLES}"
+        ));
+    }
+    if host.is_empty() {
+        return Err(format!("`{value}` has no host: give HOST:PORT, {EXAMPLES}"));
+    }
+    let resolved = value.to_socket_addrs().map_err(|err| {
+        format!("cannot resolve `{host}` ({err}): give an IP address and port, {EXAMPLES}")
+    })?;
+    let mut addresses: Vec<SocketAddr> = resolved.collect();
+    if addresses.is_empty() {
+        return Err(format!(
+            "`{host}` resolves to no address: give an IP address and port, {EXAMPLES}"
+        ));
+    }
+    // `localhost` is often `::1` first; proxies and tutorials use 127.0.0.1.
+    addresses.sort_by_key(|address| address.is_ipv6());
+    Ok(listen(addresses))
+}
+
+/// `--cors-origin`, as browsers send it.
+fn cors_origin(value: &str) -> Result<String, String> {
+    sagasu_server::normalize_origin(value).map_err(|err| err.to_string())
+}
+
+/// `--trusted-proxy`.
+fn trusted_proxy(value: &str) -> Result<sagasu_server::TrustedProxy, String> {
+    value
+        .parse()
+        .map_err(|err: sagasu_server::Error| err.to_string())
 }
 
 /// An IANA time zone name.
@@ -201,23 +257,49 @@ pub struct StatsArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Address to listen on (loopback only by default).
+    /// Address to listen on: IP:PORT (`0.0.0.0:7700` for every interface),
+    /// or a name this machine resolves (`localhost:7700`) [default:
+    /// loopback only].
     #[arg(
         long,
         env = "SAGASU_ADDR",
         default_value = "127.0.0.1:7700",
-        value_name = "HOST:PORT"
+        value_name = "HOST:PORT",
+        value_parser = listen_address
     )]
-    pub addr: std::net::SocketAddr,
+    pub addr: ListenAddress,
+    /// Also serve `GET /metrics` (Prometheus) on this address, apart from
+    /// the public one so that it is not on the internet through the proxy
+    /// [default: not served].
+    #[arg(
+        long = "metrics-addr",
+        env = "SAGASU_METRICS_ADDR",
+        value_name = "HOST:PORT",
+        value_parser = listen_address
+    )]
+    pub metrics_addr: Option<ListenAddress>,
     /// Index these post directories before serving (repeatable).
     #[arg(long = "posts", value_name = "DIR")]
     pub posts: Vec<PathBuf>,
     /// With --posts: re-index changed, added and removed files as they change.
     #[arg(long, requires = "posts")]
     pub watch: bool,
-    /// Allow browser calls only from this origin (repeatable) [default: any origin].
-    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    /// Allow browser calls only from this origin, as the address bar shows
+    /// it (`https://blog.example.jp`; repeatable) [default: any origin].
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = cors_origin)]
     pub cors_origins: Vec<String>,
+    /// A proxy in front of the server (`127.0.0.1`, or a network such as
+    /// `10.0.0.0/8`; repeatable, or comma-separated): the client address it
+    /// forwards (`Forwarded`, `X-Forwarded-For`) is logged instead of its own.
+    /// From other peers those headers are ignored [default: none].
+    #[arg(
+        long = "trusted-proxy",
+        env = "SAGASU_TRUSTED_PROXIES",
+        value_name = "IP[/BITS]",
+        value_delimiter = ',',
+        value_parser = trusted_proxy
+    )]
+    pub trusted_proxies: Vec<sagasu_server::TrustedProxy>,
     /// Searches that may run at once [default: one per core].
     #[arg(long, env = "SAGASU_MAX_CONCURRENT", value_name = "N")]
     pub max_concurrent: Option<usize>,
@@ -251,10 +333,28 @@ pub struct ServeArgs {
     /// Threads for indexing --posts [default: all cores].
     #[arg(long, env = "SAGASU_THREADS", value_name = "N")]
     pub threads: Option<usize>,
+    /// Log lines on stderr: `human`, or `json` (one JSON object per line,
+    /// one per request, for log shippers).
+    #[arg(
+        long = "log-format",
+        env = "SAGASU_LOG_FORMAT",
+        default_value = "human",
+        value_name = "FORMAT"
+    )]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub synonyms: SynonymsArg,
     #[command(flatten)]
     pub user_dictionary: UserDictionaryArg,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `2025-01-04T12:00:00Z  INFO request method=GET path=/api/search …`
+    Human,
+    /// `{"timestamp":…,"level":"INFO","message":"request","method":"GET",…}`
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The subcommands: flags in, validated library settings, output out.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -10,9 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sagasu_analyzer::{Analyzer, UserDictionary};
 use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
 use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
-use sagasu_server::{AppState, ServerConfig, app};
+use sagasu_server::{AppState, ServerConfig, app, metrics_app};
 
-use crate::cli::{AnalyzeArgs, IndexArgs, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
+use crate::cli::{AnalyzeArgs, IndexArgs, LogFormat, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
 use crate::config::Config;
 use crate::render;
 
@@ -171,14 +172,18 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SAGASU_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Human => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // The event's fields at the top level, beside `timestamp`, `level`,
+        // `message` and `target`.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     anyhow::ensure!(
         args.max_concurrent != Some(0),
         "--max-concurrent must be at least 1"
@@ -204,7 +209,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         synonyms: settings.synonyms(&args.synonyms)?,
         user_dictionary,
     };
+    // Normalised by the flag's parser (`normalize_origin`).
     config.cors_origins = args.cors_origins;
+    config.trusted_proxies = args.trusted_proxies;
     if let Some(max_concurrent) = args.max_concurrent {
         config.max_concurrent = max_concurrent;
     }
@@ -212,19 +219,49 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     config.connections.header_timeout = Duration::from_secs(args.header_timeout);
     config.connections.max_connections = args.max_connections;
     let state = AppState::new(config);
+    let index_dir = index.clone();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr)
+        let listener = tokio::net::TcpListener::bind(&args.addr.addresses[..])
             .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        tracing::info!(addr = %args.addr, index = %index.display(), "listening");
+            .with_context(|| format!("cannot listen on {}", args.addr.given))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, index = %index.display(), "listening");
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let stopped = move || {
+            let mut stopping = stopping.clone();
+            async move {
+                // An error means the sender is gone: stop then too.
+                let _ = stopping.wait_for(|stop| *stop).await;
+            }
+        };
+        let metrics = match &args.metrics_addr {
+            Some(metrics_addr) => {
+                let listener = tokio::net::TcpListener::bind(&metrics_addr.addresses[..])
+                    .await
+                    .with_context(|| format!("cannot listen on {}", metrics_addr.given))?;
+                let addr = listener.local_addr()?;
+                tracing::info!(%addr, "serving /metrics");
+                Some(tokio::spawn(sagasu_server::serve(
+                    listener,
+                    metrics_app(state.clone()),
+                    state.config().connections.clone(),
+                    stopped(),
+                )))
+            }
+            None => None,
+        };
         // Answer at once (`/readyz` is 503) while the posts are indexed.
         let connections = state.config().connections.clone();
         let server = tokio::spawn(sagasu_server::serve(
             listener,
             app(state.clone()),
             connections,
-            shutdown_signal(),
+            stopped(),
         ));
         // With --watch, the watcher makes the first run (it watches from
         // before it, so no change is missed); without, it is made here.
@@ -255,9 +292,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         };
         anyhow::ensure!(first_run, "indexing the posts failed (see the log above)");
         let opened = state.clone();
-        tokio::task::spawn_blocking(move || opened.open_index()).await??;
+        tokio::task::spawn_blocking(move || opened.open_index())
+            .await?
+            .map_err(|err| explain_open_error(err, &index_dir))?;
         tracing::info!("ready");
         server.await?.context("serving")?;
+        if let Some(metrics) = metrics {
+            metrics.await?.context("serving /metrics")?;
+        }
         drop(watcher);
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
@@ -285,6 +327,27 @@ pub fn static_bundle(args: StaticArgs) -> Result<ExitCode> {
         render::static_report(&report, &args.out);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An index that cannot be opened, with what to run when there is none.
+fn explain_open_error(err: sagasu_search::Error, index: &Path) -> anyhow::Error {
+    let sagasu_search::Error::Index(sagasu_indexer::Error::NoIndex { .. }) = err else {
+        return err.into();
+    };
+    let (dir, flag) = if index == Path::new("index") {
+        ("./index/ (the default --index)".to_owned(), String::new())
+    } else {
+        (
+            index.display().to_string(),
+            format!(" --index {}", index.display()),
+        )
+    };
+    anyhow::anyhow!(
+        "there is no index in {dir} yet. Build it from your posts first: \
+         `sagasu index PATH{flag}`, PATH being your blog's folder (~/blog) or an export \
+         file; or let serve build it and follow your edits: \
+         `sagasu serve{flag} --posts PATH --watch`"
+    )
 }
 
 fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 use serde_json::Value;
-use util::{Sandbox, TestResult, copy_dir, fail, ids, post_id, sample_archive};
+use util::{Sandbox, TestResult, copy_dir, encode, fail, ids, post_id, sample_archive};
 
 /// How long a debug build may take to index the sample archive and open it.
 const STARTUP: Duration = Duration::from_secs(60);
@@ -37,6 +37,16 @@ impl Serve {
     /// `sagasu serve --addr 127.0.0.1:<free port> ARGS` in `sandbox`,
     /// returned once it accepts connections (it listens before indexing).
     fn start(sandbox: &Sandbox, args: &[&dyn AsRef<std::ffi::OsStr>]) -> TestResult<Self> {
+        Self::start_on(sandbox, "127.0.0.1", args)
+    }
+
+    /// [`Serve::start`] with `--addr HOST:<free port>`, `host` being a name
+    /// or address that resolves to 127.0.0.1 first.
+    fn start_on(
+        sandbox: &Sandbox,
+        host: &str,
+        args: &[&dyn AsRef<std::ffi::OsStr>],
+    ) -> TestResult<Self> {
         let mut last = String::new();
         // A free port may be taken between the probe and the bind: retry.
         for _ in 0..3 {
@@ -52,11 +62,12 @@ impl Serve {
                 .env_remove("SAGASU_MAX_CONCURRENT")
                 .env_remove("SAGASU_MAX_QUEUED")
                 .env_remove("SAGASU_LOG")
+                .env_remove("SAGASU_LOG_FORMAT")
                 .env("SAGASU_THREADS", "2")
                 .env("NO_COLOR", "1")
                 .arg("serve")
                 .arg("--addr")
-                .arg(addr.to_string());
+                .arg(format!("{host}:{port}"));
             for arg in args {
                 command.arg(arg);
             }
@@ -124,6 +135,11 @@ impl Serve {
 
     fn get(&self, target: &str) -> TestResult<HttpResponse> {
         get(self.addr, target)
+    }
+
+    /// `GET target` with extra request headers.
+    fn get_with(&self, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
+        get_with(self.addr, target, headers)
     }
 
     /// `GET target`, requiring 200 and JSON.
@@ -251,13 +267,20 @@ impl std::fmt::Display for HttpResponse {
 /// `GET target` over a fresh connection (`Connection: close`, no
 /// `Accept-Encoding`), read to EOF.
 fn get(addr: SocketAddr, target: &str) -> TestResult<HttpResponse> {
+    get_with(addr, target, &[])
+}
+
+/// [`get`] with extra request headers.
+fn get_with(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
+    let mut request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let end = raw
@@ -322,19 +345,6 @@ fn get(addr: SocketAddr, target: &str) -> TestResult<HttpResponse> {
         response.body = rest.to_vec();
     }
     Ok(response)
-}
-
-/// `value` percent-encoded as a query value or path segment.
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn search(word: &str) -> String {
@@ -553,15 +563,225 @@ fn serve_watch_survives_a_post_with_an_out_of_range_date() -> TestResult {
 }
 
 #[test]
+fn serve_on_localhost_with_an_origin_copied_from_the_address_bar() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let posts = archive_copy(&sandbox)?;
+    // As copied from the address bar: capitals and a trailing slash.
+    let mut serve = Serve::start_on(
+        &sandbox,
+        "localhost",
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--posts",
+            &posts,
+            &"--cors-origin",
+            &"HTTP://127.0.0.1:8080/",
+            &"--trusted-proxy",
+            &"127.0.0.1",
+        ],
+    )?;
+    serve.wait_ready()?;
+    // From a trusted proxy, the client it forwarded for is logged.
+    let forwarded = serve.get_with("/healthz", &[("X-Forwarded-For", "203.0.113.9")])?;
+    assert_eq!(forwarded.status, 200, "{forwarded}");
+    let allowed = "http://127.0.0.1:8080";
+    let answer = serve.get_with("/api/tags", &[("Origin", allowed)])?;
+    assert_eq!(answer.status, 200, "{answer}");
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some(allowed),
+        "{answer}"
+    );
+
+    // A page elsewhere: answered (the browser hides the answer), and the
+    // log says, once, which flag would let it in.
+    let refused = "https://blog.example.jp";
+    for _ in 0..3 {
+        let answer = serve.get_with(&search("インフラ"), &[("Origin", refused)])?;
+        assert_eq!(answer.status, 200, "{answer}");
+        assert_eq!(
+            answer.header("access-control-allow-origin"),
+            None,
+            "{answer}"
+        );
+    }
+    let hint = format!("--cors-origin {refused}");
+    serve.poll(
+        Duration::from_secs(5),
+        "the refused origin's warning",
+        |serve| Ok(serve.stderr().contains(&hint).then_some(())),
+    )?;
+    let status = serve.stop_with("TERM")?;
+    let stderr = serve.stderr();
+    assert!(status.success(), "exit {status}:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.contains(&hint)).collect();
+    assert_eq!(warnings.len(), 1, "warned once per origin:\n{stderr}");
+    assert!(warnings[0].contains("WARN"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("path=/healthz") && line.contains("client=203.0.113.9")),
+        "the forwarded client is logged:\n{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .any(|line| line.contains("path=/api/tags") && line.contains("client=127.0.0.1")),
+        "without forwarding headers, the peer is logged:\n{stderr}"
+    );
+    // `localhost` resolved, to its IPv4 address first.
+    assert!(
+        stderr.contains(&format!("addr={}", serve.addr)),
+        "the address listened on is logged:\n{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn serve_logs_json_objects_and_serves_metrics_on_their_own_address() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    sandbox.index(&[&sample_archive()])?;
+    let mut serve = Serve::start(
+        &sandbox,
+        &[
+            &"--index",
+            &sandbox.index_dir(),
+            &"--log-format",
+            &"json",
+            &"--metrics-addr",
+            &"127.0.0.1:0",
+        ],
+    )?;
+    serve.wait_ready()?;
+    serve.get_json(&search("インフラ"))?;
+    let missing = serve.get("/no/such/page")?;
+    assert_eq!(missing.status, 404, "{missing}");
+    // `/metrics` on its own address, which the log gives; not on the API's.
+    let metrics_addr: SocketAddr = serve
+        .stderr()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["message"] == "serving /metrics")
+        .and_then(|line| line["addr"].as_str()?.parse().ok())
+        .ok_or_else(|| fail(format!("no /metrics address logged:\n{}", serve.stderr())))?;
+    let metrics = get(metrics_addr, "/metrics")?;
+    assert_eq!(metrics.status, 200, "{metrics}");
+    let text = String::from_utf8(metrics.body.clone())?;
+    assert!(
+        text.contains(r#"sagasu_http_requests_total{route="/api/search",status="200"} 1"#)
+            && text.contains("sagasu_index_posts 46")
+            && text.ends_with("# EOF\n"),
+        "{text}"
+    );
+    assert_eq!(serve.get("/metrics")?.status, 404);
+    let requests = |stderr: &str| -> TestResult<Vec<Value>> {
+        let mut requests = Vec::new();
+        for line in stderr.lines() {
+            let object: Value = serde_json::from_str(line)
+                .map_err(|err| fail(format!("not a JSON object ({err}): {line}")))?;
+            if object["message"] == "request" {
+                requests.push(object);
+            }
+        }
+        Ok(requests)
+    };
+    serve.poll(Duration::from_secs(5), "the request log lines", |serve| {
+        Ok((requests(&serve.stderr())?.len() >= 3).then_some(()))
+    })?;
+    let status = serve.stop_with("TERM")?;
+    let stderr = serve.stderr();
+    assert!(status.success(), "exit {status}:\n{stderr}");
+    // Every line is one JSON object, the requests' included.
+    let requests = requests(&stderr)?;
+    let search = requests
+        .iter()
+        .find(|request| request["path"] == "/api/search")
+        .ok_or_else(|| fail(format!("no search logged:\n{stderr}")))?;
+    assert_eq!(search["level"], "INFO", "{search}");
+    assert_eq!(search["method"], "GET", "{search}");
+    assert_eq!(search["status"], 200, "{search}");
+    assert!(search["latency_ms"].is_f64(), "{search}");
+    assert!(search["timestamp"].is_string(), "{search}");
+    assert!(
+        requests
+            .iter()
+            .any(|request| request["path"] == "/no/such/page" && request["status"] == 404),
+        "{stderr}"
+    );
+    Ok(())
+}
+
+#[test]
+fn serve_explains_bad_addresses_and_origins() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    for (args, expected) in [
+        (
+            ["--addr", "7700"],
+            "has no port: give HOST:PORT, such as 127.0.0.1:7700",
+        ),
+        (["--addr", "localhost:http"], "`http` is not a port number"),
+        (
+            ["--addr", "nosuchhost.invalid:7700"],
+            "cannot resolve `nosuchhost.invalid`",
+        ),
+        (
+            ["--cors-origin", "blog.example.jp/"],
+            "`blog.example.jp/` is not an origin: it has no scheme; write the origin as the \
+             browser's address bar shows it, such as `https://blog.example.jp`",
+        ),
+        (
+            ["--cors-origin", "https://blog.example.jp/search/"],
+            "use `https://blog.example.jp`",
+        ),
+        (
+            ["--trusted-proxy", "localhost"],
+            "`localhost` is not a proxy address: give an IP address (127.0.0.1)",
+        ),
+    ] {
+        sandbox
+            .sagasu("serve")?
+            .args(args)
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(expected));
+    }
+    Ok(())
+}
+
+#[test]
 fn serve_without_an_index_says_to_run_sagasu_index() -> TestResult {
     let sandbox = Sandbox::new()?;
+    // The default index, `index/` under the current directory.
+    sandbox
+        .bare()?
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "there is no index in ./index/ (the default --index) yet",
+        ))
+        .stderr(predicate::str::contains("`sagasu index PATH`"))
+        .stderr(predicate::str::contains(
+            "`sagasu serve --posts PATH --watch`",
+        ))
+        .stderr(predicate::str::contains("no index at").not());
+    assert!(
+        !sandbox.path().join("index").exists(),
+        "serve must not create an index"
+    );
     sandbox
         .sagasu("serve")?
         .args(["--addr", "127.0.0.1:0"])
         .timeout(Duration::from_secs(60))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("sagasu index"));
+        .stderr(predicate::str::contains(format!(
+            "`sagasu index PATH --index {}`",
+            sandbox.index_dir().display()
+        )));
     assert!(
         !sandbox.index_dir().exists(),
         "serve must not create an index"

@@ -11,6 +11,8 @@
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -339,4 +341,17 @@ impl Problems {
             )))
         }
     }
+}
+
+/// `value` percent-encoded as a query value or path segment.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }

@@ -52,7 +52,7 @@ pub use response::{
     SplitWord, YearCount,
 };
 pub use sagasu_analyzer::UserDictionary;
-pub use searcher::{Searcher, Stats};
+pub use searcher::{Reloads, Searcher, Stats};
 pub use snippet::SNIPPET_CHARS;
 pub use synonyms::Synonyms;
 

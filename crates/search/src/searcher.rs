@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use chrono::DateTime as ChronoDateTime;
 use sagasu_analyzer::{Analyzer, is_informative};
@@ -12,11 +14,12 @@ use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::{Directory, WatchCallback, WatchHandle};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
-use tantivy::{DateTime, DocAddress, IndexReader, Order, TantivyDocument, Term};
+use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::deadline::{Deadline, DeadlineQuery};
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
@@ -38,6 +41,95 @@ pub struct Searcher {
     reader: IndexReader,
     analyzer: Analyzer,
     synonyms: Synonyms,
+    follow: Arc<Follow>,
+    /// Keeps [`Follow::reload`] registered for each change of the commit file.
+    _watch: WatchHandle,
+}
+
+/// How often a commit that could not be loaded is tried again: the commit
+/// file does not change when the files it names arrive after it.
+const RELOAD_RETRY: Duration = Duration::from_millis(500);
+
+/// The reader's side of following commits.
+struct Follow {
+    reader: IndexReader,
+    index: tantivy::Index,
+    reloads: Mutex<Reloads>,
+    /// Whether a thread is trying a failed reload again.
+    retrying: AtomicBool,
+}
+
+impl Follow {
+    /// Loads the current commit; when that fails, the commit before keeps
+    /// serving, and a thread tries again every [`RELOAD_RETRY`] until it
+    /// succeeds (or the searcher is gone).
+    fn reload(self: &Arc<Self>) {
+        if self.try_reload() || self.retrying.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let follow = Arc::downgrade(self);
+        let retry = move || {
+            loop {
+                std::thread::sleep(RELOAD_RETRY);
+                let Some(follow) = follow.upgrade() else {
+                    return;
+                };
+                if follow.try_reload() {
+                    follow.retrying.store(false, Ordering::Release);
+                    return;
+                }
+            }
+        };
+        if std::thread::Builder::new()
+            .name("sagasu-reload".to_owned())
+            .spawn(retry)
+            .is_err()
+        {
+            // The next change of the commit file tries again.
+            self.retrying.store(false, Ordering::Release);
+        }
+    }
+
+    /// One reload, recorded; whether it succeeded.
+    fn try_reload(&self) -> bool {
+        let outcome = self.reader.reload().and_then(|()| self.index.load_metas());
+        let mut reloads = self.reloads.lock().unwrap_or_else(PoisonError::into_inner);
+        match outcome {
+            Ok(meta) => {
+                if meta.opstamp != reloads.commit {
+                    reloads.loaded += 1;
+                }
+                reloads.commit = meta.opstamp;
+                reloads.last_loaded = Some(SystemTime::now());
+                reloads.last_error = None;
+                true
+            }
+            Err(err) => {
+                reloads.failed += 1;
+                reloads.last_error = Some(err.to_string());
+                false
+            }
+        }
+    }
+}
+
+/// How the reader follows the index's commits: which one it serves, when it
+/// last loaded one, and why it could not when its last try failed (a commit
+/// whose segment files are not all there yet: the one before keeps serving).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reloads {
+    /// The opstamp of the commit searches see: it grows with every commit,
+    /// and is the same in every copy of one index.
+    pub commit: u64,
+    /// New commits loaded since the index was opened.
+    pub loaded: u64,
+    /// When the commit file was last loaded, whether or not it named a new
+    /// commit (or when the index was opened).
+    pub last_loaded: Option<SystemTime>,
+    /// Attempts that failed since the index was opened.
+    pub failed: u64,
+    /// Why the last attempt failed; `None` once one succeeds.
+    pub last_error: Option<String>,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -81,13 +173,50 @@ impl Searcher {
     pub fn open_with(path: &Path, options: SearchOptions) -> Result<Self> {
         let analyzer = Analyzer::with_user_dictionary(options.user_dictionary.as_ref())?;
         let store = SagasuIndex::open(path, &Provenance::of(&analyzer))?;
-        let reader = store.index.reader()?;
+        // Tantivy's `OnCommitWithDelay`, with the outcome of each reload
+        // kept, and a failed one retried.
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let follow = Arc::new(Follow {
+            reader: reader.clone(),
+            index: store.index.clone(),
+            reloads: Mutex::new(Reloads {
+                commit: store.index.load_metas()?.opstamp,
+                last_loaded: Some(SystemTime::now()),
+                ..Reloads::default()
+            }),
+            retrying: AtomicBool::new(false),
+        });
+        let on_commit = Arc::clone(&follow);
+        let watch = store
+            .index
+            .directory()
+            .watch(WatchCallback::new(move || on_commit.reload()))?;
         Ok(Self {
             store,
             reader,
             analyzer,
             synonyms: options.synonyms,
+            follow,
+            _watch: watch,
         })
+    }
+
+    /// How the reader has followed the index's commits so far.
+    pub fn reloads(&self) -> Reloads {
+        self.follow
+            .reloads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The number of posts searches see.
+    pub fn num_posts(&self) -> u64 {
+        self.reader.searcher().num_docs()
     }
 
     /// Identifies the index commit searches currently see: its segments and
@@ -1058,7 +1187,7 @@ pub(crate) mod tests {
             dir.path(),
             &[("2020-01-01-huge.md", "title: 大きい", &body)],
         )?;
-        let deadline = Deadline::after(std::time::Duration::from_secs(60));
+        let deadline = Deadline::after(Duration::from_secs(60));
         let response = searcher.search_within(&SearchRequest::new("勉強会"), deadline)?;
         assert_eq!(response.total, 1);
         let snippet = &response.hits[0].snippet;

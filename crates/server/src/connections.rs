@@ -7,16 +7,21 @@
 //! and a few hundred of them use up the process's file descriptors.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+use tower::util::MapRequest;
 
 /// The buffer hyper reads a request's head into. It is larger than
 /// [`crate::MAX_URI_BYTES`] plus [`crate::MAX_HEADER_BYTES`], so that a
@@ -79,12 +84,12 @@ pub async fn serve(
             () = &mut shutdown => break,
             accepted = accept(&listener, &slots) => accepted,
         };
-        let Some((stream, slot)) = accepted else {
+        let Some((stream, peer, slot)) = accepted else {
             continue;
         };
         let (router, stopping) = (router.clone(), stopping.clone());
         connections.spawn(async move {
-            connection(stream, router, limits.header_timeout, stopping).await;
+            connection(stream, peer, router, limits.header_timeout, stopping).await;
             drop(slot);
         });
     }
@@ -110,11 +115,11 @@ pub async fn serve(
 async fn accept(
     listener: &TcpListener,
     slots: &Arc<Semaphore>,
-) -> Option<(TcpStream, tokio::sync::OwnedSemaphorePermit)> {
+) -> Option<(TcpStream, SocketAddr, tokio::sync::OwnedSemaphorePermit)> {
     // Never closed, so acquiring cannot fail.
     let slot = Arc::clone(slots).acquire_owned().await.ok()?;
     match listener.accept().await {
-        Ok((stream, _)) => Some((stream, slot)),
+        Ok((stream, peer)) => Some((stream, peer, slot)),
         Err(error) => {
             tracing::warn!(%error, "accepting a connection");
             tokio::time::sleep(ACCEPT_RETRY).await;
@@ -133,9 +138,11 @@ async fn stopped(stopping: &mut watch::Receiver<bool>) {
 }
 
 /// Serves one connection until it closes, times out, or shutdown begins
-/// (then it finishes the request in flight, if any).
+/// (then it finishes the request in flight, if any). Each request carries
+/// the peer's address as [`ConnectInfo`].
 async fn connection(
     stream: TcpStream,
+    peer: SocketAddr,
     router: Router,
     header_timeout: Duration,
     mut stopping: watch::Receiver<bool>,
@@ -147,7 +154,11 @@ async fn connection(
         .header_read_timeout(header_timeout)
         .max_buf_size(READ_BUFFER_BYTES)
         .max_headers(PARSED_HEADERS);
-    let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
+    let service = MapRequest::new(router, move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    });
+    let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     tokio::pin!(conn);
     let result = tokio::select! {
         result = conn.as_mut() => result,

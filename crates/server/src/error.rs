@@ -49,6 +49,16 @@ pub enum Error {
     /// The posts cannot be watched (`--watch`; never an HTTP response).
     #[error("cannot watch the posts")]
     Watch(#[source] notify::Error),
+    /// A setting cannot be a browser origin ([`crate::normalize_origin`];
+    /// never an HTTP response).
+    #[error("`{value}` is not an origin: {reason}")]
+    InvalidOrigin { value: String, reason: String },
+    /// A setting cannot be a proxy address ([`crate::TrustedProxy`]; never
+    /// an HTTP response).
+    #[error(
+        "`{0}` is not a proxy address: give an IP address (127.0.0.1) or a network (10.0.0.0/8)"
+    )]
+    InvalidProxy(String),
 }
 
 /// Seconds a client should wait before retrying an overloaded server.
@@ -86,7 +96,11 @@ impl Error {
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::NotReady | Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Search(_) | Self::Task | Self::Watch(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Search(_)
+            | Self::Task
+            | Self::Watch(_)
+            | Self::InvalidOrigin { .. }
+            | Self::InvalidProxy(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -103,7 +117,9 @@ impl Error {
             Self::NotReady => "not_ready",
             Self::Overloaded => "overloaded",
             Self::Search(err) => err.code(),
-            Self::Task | Self::Watch(_) => "internal",
+            Self::Task | Self::Watch(_) | Self::InvalidOrigin { .. } | Self::InvalidProxy(_) => {
+                "internal"
+            }
         }
     }
 }

@@ -13,6 +13,10 @@
 //! | `GET /widget.js`, `GET /widget.css` | the embeddable search widget, also under content-hashed names |
 //! | `GET /` | a demo blog page with the widget, searching this index |
 //!
+//! [`metrics_app`] serves `GET /metrics` for Prometheus (requests, latency,
+//! the search queue, the cache, the index's commit), for an address of its
+//! own: it is not part of the public API.
+//!
 //! Errors are `{"error": {"code", "message"}}` ([`Error`]). Searches run on
 //! blocking threads, at most [`ServerConfig::max_concurrent`] at once (one
 //! per core by default: more would only share the cores); the next
@@ -35,10 +39,13 @@
 //! ```
 
 mod cache;
+mod client;
 mod connections;
+mod cors;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod metrics;
 mod params;
 mod routes;
 mod watch;
@@ -53,9 +60,13 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use crate::cache::ResultCache;
+use crate::metrics::Metrics;
 
+pub use client::TrustedProxy;
 pub use connections::{Connections, serve};
+pub use cors::normalize_origin;
 pub use error::{Error, RETRY_AFTER_SECONDS};
+pub use metrics::{METRICS_CONTENT_TYPE, metrics_app};
 pub use routes::app;
 pub use watch::{Watcher, watch};
 pub use widget::{SCRIPT as WIDGET_SCRIPT, STYLE as WIDGET_STYLE};
@@ -75,7 +86,8 @@ pub const MAX_HEADERS: usize = 100;
 pub struct ServerConfig {
     /// The index to serve.
     pub index: PathBuf,
-    /// Origins allowed to call the API from a browser; empty allows any.
+    /// Origins allowed to call the API from a browser, as browsers send
+    /// them ([`normalize_origin`]); empty allows any.
     pub cors_origins: Vec<String>,
     /// Searches that may run at once (at least 1).
     pub max_concurrent: usize,
@@ -90,6 +102,10 @@ pub struct ServerConfig {
     /// Search results kept for repeated identical requests, until the next
     /// index commit (0 disables the cache).
     pub cache_entries: usize,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers give the
+    /// client's address in the log; empty believes none (the peer's address
+    /// is logged).
+    pub trusted_proxies: Vec<TrustedProxy>,
     /// Synonyms and the user dictionary the index was built with.
     pub search: SearchOptions,
     /// Limits of the connections [`serve`] accepts.
@@ -107,6 +123,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             cache_entries: 256,
+            trusted_proxies: Vec::new(),
             search: SearchOptions::default(),
             connections: Connections::default(),
         }
@@ -128,7 +145,10 @@ struct Inner {
     running: Arc<Semaphore>,
     /// One per search allowed to run or wait.
     admitted: Arc<Semaphore>,
+    /// The permits of `running` and `admitted`.
+    permits: (usize, usize),
     cache: ResultCache,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -143,7 +163,9 @@ impl AppState {
                 searcher: OnceLock::new(),
                 running: Arc::new(Semaphore::new(running)),
                 admitted: Arc::new(Semaphore::new(admitted)),
+                permits: (running, admitted),
                 cache,
+                metrics: Metrics::new(),
             }),
         }
     }
@@ -170,6 +192,24 @@ impl AppState {
         &self.inner.config
     }
 
+    /// The searcher, once the index is open.
+    pub(crate) fn searcher(&self) -> Option<&Arc<Searcher>> {
+        self.inner.searcher.get()
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Searches running now, and searches waiting for a permit.
+    pub(crate) fn search_load(&self) -> (i64, i64) {
+        let (running, admitted) = self.inner.permits;
+        let running = running.saturating_sub(self.inner.running.available_permits());
+        let admitted = admitted.saturating_sub(self.inner.admitted.available_permits());
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        (count(running), count(admitted.saturating_sub(running)))
+    }
+
     /// Answers a search, from the result cache when the same request was
     /// answered on the current index generation, or with the result of the
     /// same search already running.
@@ -180,7 +220,9 @@ impl AppState {
         let searcher = self.inner.searcher.get().ok_or(Error::NotReady)?;
         let slot = self.inner.cache.slot(searcher.generation(), &request);
         let deadline = self.deadline();
+        let mut ran = false;
         let answer = slot.get_or_try_init(|| {
+            ran = true;
             self.run_until(deadline, move |searcher, deadline| {
                 Ok(Arc::new(searcher.search_within(&request, deadline)?))
             })
@@ -189,6 +231,7 @@ impl AppState {
         let response = tokio::time::timeout_at(deadline, answer)
             .await
             .map_err(|_| Error::Timeout)??;
+        self.inner.metrics.cache(!ran);
         Ok(Arc::clone(response))
     }
 
@@ -220,7 +263,10 @@ impl AppState {
         let searcher = Arc::clone(self.inner.searcher.get().ok_or(Error::NotReady)?);
         let admission = Arc::clone(&self.inner.admitted)
             .try_acquire_owned()
-            .map_err(|_| Error::Overloaded)?;
+            .map_err(|_| {
+                self.inner.metrics.shed();
+                Error::Overloaded
+            })?;
         let running = async {
             // Tokio's semaphore is fair: waiting searches run in arrival
             // order. It is never closed, so waiting cannot fail.
@@ -284,6 +330,10 @@ mod tests {
             tokio::task::yield_now().await;
         }
         assert!(!queued.is_finished(), "a queued search waits for a permit");
+        let metrics = metrics::render(&state)?;
+        for sample in ["sagasu_searches_running 1\n", "sagasu_searches_queued 1\n"] {
+            assert!(metrics.contains(sample), "{sample} in {metrics}");
+        }
 
         // With the queue full, the next search is turned away at once (the
         // same search would wait for the queued one's answer instead).
@@ -299,6 +349,11 @@ mod tests {
         let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
         let body: serde_json::Value = serde_json::from_slice(&body)?;
         assert_eq!(body["error"]["code"], "overloaded");
+        let metrics = metrics::render(&state)?;
+        assert!(
+            metrics.contains("sagasu_searches_shed_total 1\n"),
+            "{metrics}"
+        );
 
         // The search in flight ends: the queued one runs, then new ones.
         drop(in_flight);

@@ -1,8 +1,9 @@
 //! The router: endpoints, and the layers every response goes through.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{RawQuery, Request, State};
+use axum::extract::{ConnectInfo, RawQuery, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
@@ -15,6 +16,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::client::client_address;
+use crate::cors::{OriginCheck, warn_refused};
 use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, params};
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
@@ -27,6 +30,7 @@ const API_CACHE: &str = "public, max-age=5";
 /// Builds the router for `state`.
 pub fn app(state: AppState) -> Router {
     let config = state.config().clone();
+    let observed = state.clone();
     let api = Router::new()
         .route("/api/search", get(search))
         .route("/api/tags", get(tags))
@@ -71,13 +75,18 @@ pub fn app(state: AppState) -> Router {
             within_limits,
         ))
         .layer(cors)
+        // Outside CORS, which answers refused preflights by itself.
+        .layer(middleware::from_fn_with_state(
+            OriginCheck::new(config.cors_origins.clone()),
+            warn_refused,
+        ))
         // Outside CORS, so that preflight answers carry it too.
         .layer(SetResponseHeaderLayer::overriding(
             X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(observed, log_request))
 }
 
 /// Refuses, in JSON, requests past the size limits: the target
@@ -113,17 +122,33 @@ async fn within_limits(
     Ok(next.run(request).await)
 }
 
-/// One log line per request: method, path, status, latency.
-async fn log_request(request: Request, next: Next) -> Response {
+/// One log line per request (method, path, status, latency, and the
+/// client's address: see [`crate::TrustedProxy`]), and the request's metrics.
+async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // Known when served by `serve` (not in `oneshot` tests).
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| {
+            client_address(
+                peer.ip(),
+                request.headers(),
+                &state.config().trusted_proxies,
+            )
+        });
     let response = next.run(request).await;
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    state.metrics().request(&path, status, took);
     tracing::info!(
         %method,
         %path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        status,
+        latency_ms = took.as_secs_f64() * 1000.0,
+        client = %client.map_or_else(|| "-".to_owned(), |client| client.to_string()),
         "request"
     );
     response
@@ -238,10 +263,10 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>
     }
 }
 
-async fn not_found(uri: Uri) -> Error {
+pub(crate) async fn not_found(uri: Uri) -> Error {
     Error::NotFound(format!("no endpoint at {}", uri.path()))
 }
 
-async fn method_not_allowed(method: Method) -> Error {
+pub(crate) async fn method_not_allowed(method: Method) -> Error {
     Error::MethodNotAllowed(method.to_string())
 }

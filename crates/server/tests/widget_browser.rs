@@ -20,7 +20,7 @@ use axum::response::Html;
 use axum::routing::get;
 use browser::{Browser, keys};
 use common::{Fixture, Server, TestResult, fail, search_uri};
-use sagasu_server::{AppState, app};
+use sagasu_server::{AppState, ServerConfig, app};
 use serde_json::{Value, json};
 
 /// One browser at a time: two cores, and Chromium is heavy.
@@ -31,6 +31,22 @@ const BLOG: &str = r#"<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><title>テストのブログ</title>
 <link rel="icon" href="data:,"><script src="/widget.js" defer></script></head>
 <body><h1>テストのブログ</h1><div data-sagasu LANG></div><p>本文です。</p></body></html>"#;
+
+/// A blog page whose widget calls the API on another origin: the page is
+/// opened as `http://localhost:PORT`, the API is `http://127.0.0.1:PORT`.
+/// The console's warnings are kept in `window.warnings`.
+const CROSS_ORIGIN_BLOG: &str = r#"<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><title>別のオリジンのブログ</title>
+<link rel="icon" href="data:,">
+<script>
+window.warnings = [];
+const warn = console.warn.bind(console);
+console.warn = (...args) => { window.warnings.push(args.join(" ")); warn(...args); };
+</script>
+<script src="/widget.js" defer></script></head>
+<body><div data-sagasu></div>
+<script>document.querySelector("[data-sagasu]").dataset.api = `http://127.0.0.1:${location.port}/`;</script>
+</body></html>"#;
 
 /// The start of every script: `root` is the widget's shadow root.
 const ROOT: &str =
@@ -53,6 +69,7 @@ impl Site {
                 "/blog/en/",
                 get(|| async { Html(BLOG.replace(" LANG", r#" lang="en""#)) }),
             )
+            .route("/blog/cross/", get(|| async { Html(CROSS_ORIGIN_BLOG) }))
             .layer(middleware::from_fn(move |request: Request, next: Next| {
                 let record = Arc::clone(&record);
                 async move {
@@ -112,16 +129,27 @@ struct Test {
 impl Test {
     /// `None` when the browser tests are skipped.
     async fn start(name: &str, ready: bool) -> TestResult<Option<Self>> {
+        Self::start_with(name, ready, |_| {}).await
+    }
+
+    /// [`Test::start`] with the server's settings changed by `configure`.
+    async fn start_with(
+        name: &str,
+        ready: bool,
+        configure: impl FnOnce(&mut ServerConfig),
+    ) -> TestResult<Option<Self>> {
         let one = ONE_BROWSER.lock().await;
         let Some(browser) = Browser::start(name).await? else {
             return Ok(None);
         };
         let fixture = Fixture::sample()?;
+        let mut config = fixture.config();
+        configure(&mut config);
         let state = if ready {
-            fixture.state()?
+            Fixture::ready(config)?
         } else {
             // Never opened: every API request is answered 503.
-            AppState::new(fixture.config())
+            AppState::new(config)
         };
         let site = Site::start(state).await?;
         Ok(Some(Self {
@@ -614,6 +642,49 @@ async fn a_server_that_answers_503_gets_a_sorry_message() -> TestResult {
             .await?;
         assert_eq!(rest, json!([placeholder, 0, true, "false"]), "{path}");
     }
+    assert!(
+        test.site.queries()?.iter().any(|q| q == "インフラ"),
+        "the widget asked the server"
+    );
+    test.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_origin_gets_the_sorry_message_and_a_console_hint() -> TestResult {
+    let Some(test) = Test::start_with("cors-hint", true, |config| {
+        config.cors_origins = vec!["https://blog.example.jp".to_owned()];
+    })
+    .await?
+    else {
+        return Ok(());
+    };
+    let page = format!("http://localhost:{}", test.site.server.addr.port());
+    test.browser.goto(&format!("{page}/blog/cross/")).await?;
+    let input = test
+        .wait(
+            "the styled widget",
+            "return root && !root.querySelector('.sagasu').hidden && root.querySelector('input');",
+        )
+        .await?;
+    test.browser.type_into(&input, "インフラ").await?;
+    test.wait(
+        "the sorry message",
+        "return !root.querySelector('.sorry').hidden;",
+    )
+    .await?;
+    let warnings = test.browser.js("return window.warnings;", &[]).await?;
+    let warnings: Vec<String> = serde_json::from_value(warnings)?;
+    let hint = format!("--cors-origin {page}");
+    assert!(
+        warnings.iter().any(|warning| warning.contains(&hint)),
+        "no console hint naming `{hint}`: {warnings:?}"
+    );
+    assert_eq!(
+        warnings.iter().filter(|w| w.starts_with("sagasu:")).count(),
+        1,
+        "one hint, however many requests failed: {warnings:?}"
+    );
+    // The server did answer: it was the browser that refused the answer.
     assert!(
         test.site.queries()?.iter().any(|q| q == "インフラ"),
         "the widget asked the server"

@@ -32,6 +32,19 @@
     for (const key of ["q", "from", "to", "sort", "match", "page", "per_page"]) if (params.has(key)) request[key] = params.get(key);
     return sagasu.search(request);
   }
+  /** A request to another site that fails without an answer is what a
+   * refused origin (CORS) or mixed content looks like from here: say so once,
+   * in the console, where the blog's author looks. */
+  let hinted = false;
+  function corsHint(url) {
+    const page = location.origin;
+    if (hinted || url.origin === page) return;
+    hinted = true;
+    const mixed = location.protocol === "https:" && url.protocol === "http:";
+    console.warn(mixed
+      ? `sagasu: ${url.origin} is http:// and this page is https://, so the browser blocks it (mixed content). Serve the API over https (see "Deploy" in sagasu's README).`
+      : `sagasu: ${url.origin} did not answer this page (${page}). If the server is up, it refuses this origin: start it with --cors-origin ${page} (or without --cors-origin, to allow any). The console's CORS error above says the same.`);
+  }
   const DEBOUNCE_MS = 180;
   const CHIPS = 12;
 
@@ -227,7 +240,11 @@
 
     async function getJSON(path, signal) {
       if (STATIC) return staticJSON(path);
-      const response = await fetch(new URL(path, base), { signal, headers: { Accept: "application/json" } });
+      const url = new URL(path, base);
+      const response = await fetch(url, { signal, headers: { Accept: "application/json" } }).catch((error) => {
+        if (error.name !== "AbortError") corsHint(url);
+        throw error;
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
     }

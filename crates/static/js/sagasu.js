@@ -3,7 +3,7 @@
  * const response = await search({ q: "インフラ勉強会", tag: ["hbstudy"], page: 1 });
  *
  * It answers with the document `GET /api/search` serves, from the files
- * `sagasu static` wrote next to it: `index.json` on the first search, then
+ * `sagasu static` wrote next to it: `index.json.gz` on the first search, then
  * only the chunks a query needs (`w/` for the words of the query, `t/` for
  * their postings, `p/` for the hits shown). The rules are the server's:
  * the same normalization, query language, matching, ranking and tiers (see
@@ -11,7 +11,7 @@
  * README.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 // Field weights, tiers and boosts: crates/search/src/plan.rs and readings.rs.
 const WEIGHT = { tt: 3, bt: 1, lt: 2, tb: 0.6, bb: 0.3 };
 const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
@@ -39,7 +39,7 @@ const SUFFIX_AFTER_OTHER = 128;
 const SUFFIX_FIRST = 256;
 /** Longest lexicon entry tried, in characters. */
 const LONGEST_WORD = 24;
-/** Character keys of the bigram fields (crates/static/src/write.rs). */
+/** Terms of the bigram fields for the bigrams starting (`^`) or ending (`$`) with a character, derived from its positions. */
 const STARTS = "\u0001^";
 const ENDS = "\u0001$";
 
@@ -61,7 +61,7 @@ function load(path) {
     const promise = fetch(new URL(path, root))
       .then((response) => {
         if (!response.ok) throw new BundleError(path, `HTTP ${response.status}`);
-        return response.json();
+        return readChunk(path, response);
       })
       .catch((error) => {
         loaded.delete(path);
@@ -72,9 +72,68 @@ function load(path) {
   return loaded.get(path);
 }
 
+/**
+ * The content of a response: JSON, a term bucket for `t/` files, or the
+ * bytes of a post's deflate stream (see `post`). The manifest and the `t/`
+ * and `w/` chunks are gzip files (crates/static/src/write.rs), inflated
+ * here unless the server already did (`Content-Encoding: gzip`): neither
+ * JSON nor a bucket's header length starts with gzip's magic bytes.
+ */
+async function readChunk(path, response) {
+  let bytes = new Uint8Array(await response.arrayBuffer());
+  if (path.startsWith("p/")) return bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await inflate([bytes], "gzip");
+  return path.includes(".bin") ? termBucket(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** The bytes `parts`, one after the other, inflate to (`format`: "gzip" or "deflate-raw"). */
+async function inflate(parts, format) {
+  return new Uint8Array(await new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer());
+}
+
+const storedPosts = new Map();
+
+/** A post's stored fields, read once: its deflate stream goes on from the dictionary's (crates/static/src/write.rs). */
+function post(index, number) {
+  if (!storedPosts.has(number)) {
+    const path = `p/${number}.bin`;
+    const read = async () => {
+      const [dictionary, rest] = await Promise.all([load("p/dictionary.bin"), load(path)]);
+      try {
+        const bytes = await inflate([dictionary, rest], "deflate-raw");
+        return JSON.parse(new TextDecoder().decode(bytes.subarray(index.dictionary)));
+      } catch (error) {
+        throw new BundleError(path, error.message);
+      }
+    };
+    storedPosts.set(
+      number,
+      read().catch((error) => {
+        storedPosts.delete(number);
+        throw error;
+      }),
+    );
+  }
+  return storedPosts.get(number);
+}
+
+/** `Map(term → {field: varint bytes})` of a term bucket: a 4-byte header length, the JSON header `[[term, field, bytes, …]…]`, the lists. */
+function termBucket(bytes) {
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  const terms = new Map();
+  let at = 4 + length;
+  for (const [term, ...lists] of header) {
+    const fields = {};
+    for (let i = 0; i < lists.length; i += 2) fields[lists[i]] = bytes.subarray(at, (at += lists[i + 1]));
+    terms.set(term, fields);
+  }
+  return terms;
+}
+
 async function manifest() {
-  const index = await load("index.json");
-  if (index.format !== FORMAT) throw new BundleError("index.json", `format ${index.format}, this engine reads ${FORMAT}`);
+  const index = await load("index.json.gz");
+  if (index.format !== FORMAT) throw new BundleError("index.json.gz", `format ${index.format}, this engine reads ${FORMAT}`);
   return index;
 }
 
@@ -342,26 +401,51 @@ function fnv1a(text) {
   return hash >>> 0;
 }
 
-const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.json`;
+const bucketPath = (dir, key, count) => `${dir}/${(fnv1a(key) % count).toString(16)}.${dir === "t" ? "bin" : "json"}.gz`;
 
-/** Decodes a flat posting list into `Map(post → positions)` (or `→ frequency` without positions). */
-function decode(flat, positional) {
-  const map = new Map();
-  let post = 0;
-  for (let i = 0; i < flat.length; ) {
-    post += flat[i++];
-    const frequency = flat[i++];
-    if (!positional) {
-      map.set(post, frequency);
-      continue;
+/** Decodes a posting list (varints: posts, post deltas, frequencies[, position deltas…]) into `Map(post → positions)` (or `→ frequency` without positions). */
+function decode(bytes, positional) {
+  let i = 0;
+  const next = () => {
+    let number = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[i++];
+      number += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return number;
     }
-    const positions = new Array(frequency);
-    let at = 0;
-    for (let k = 0; k < frequency; k++) positions[k] = at += flat[i++];
+  };
+  const count = next();
+  const posts = new Array(count);
+  for (let k = 0, post = 0; k < count; k++) posts[k] = post += next();
+  const frequencies = Array.from(posts, next);
+  const map = new Map();
+  posts.forEach((post, k) => {
+    if (!positional) return map.set(post, frequencies[k]);
+    const positions = new Array(frequencies[k]);
+    for (let n = 0, at = 0; n < positions.length; n++) positions[n] = at += next();
     map.set(post, positions);
-  }
+  });
   return map;
 }
+
+/** Variant bits of a character in a bigram field: it starts its run, it ends it (crates/static/src/write.rs). */
+const RUN_FIRST = 1;
+const RUN_LAST = 2;
+const BIGRAM_FIELDS = new Set(["tb", "bb"]);
+
+/**
+ * What a bigram field's term is made of: a bigram `ab` (`[a, b]`), a run of
+ * one character, or the bigrams starting or ending with one (`STARTS` and
+ * `ENDS` keys) (`[c]`); null for an ASCII token, stored as itself.
+ */
+function lettersOf(term) {
+  const key = term.startsWith(STARTS) || term.startsWith(ENDS);
+  const letters = Array.from(key ? term.slice(STARTS.length) : term);
+  return key || (letters.length <= 2 && !/^[0-9a-z]+$/.test(term)) ? letters : null;
+}
+
+/** The decoded characters of the bigram fields, by field and character. */
+const decodedLetters = new Map();
 
 /** The terms of one search: fetched by bucket, decoded once. */
 class Terms {
@@ -371,8 +455,10 @@ class Terms {
     this.buckets = new Map();
     this.decoded = new Map();
   }
-  want(term) {
-    this.wanted.add(term);
+  /** Marks what `term` of `field` needs fetched: the term, or in a bigram field the characters it is derived from. */
+  want(field, term) {
+    const letters = BIGRAM_FIELDS.has(field) && lettersOf(term);
+    for (const key of letters || [term]) this.wanted.add(key);
   }
   async fetch() {
     const paths = new Set([...this.wanted].map((term) => bucketPath("t", term, this.index.term_buckets)));
@@ -382,11 +468,56 @@ class Terms {
   get(field, term) {
     const key = `${field}\u0000${term}`;
     if (!this.decoded.has(key)) {
-      const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
-      const flat = bucket?.[term]?.[field];
-      this.decoded.set(key, flat ? decode(flat, field !== "tr" && field !== "br") : new Map());
+      const letters = BIGRAM_FIELDS.has(field) && lettersOf(term);
+      this.decoded.set(key, letters ? this.derive(field, term, letters) : this.stored(field, term));
     }
     return this.decoded.get(key);
+  }
+  /** The list of `term` in `field` as the bucket stores it, decoded; empty when absent. */
+  stored(field, term) {
+    const bucket = this.buckets.get(bucketPath("t", term, this.index.term_buckets));
+    const list = bucket?.get(term)?.[field];
+    return list ? decode(list, field !== "tr" && field !== "br") : new Map();
+  }
+  /** `Map(post → coded positions)` of one character in a bigram field, decoded once for every search (the lists of common characters are long). */
+  letter(field, c) {
+    const key = `${field}\u0000${c}`;
+    if (!this.buckets.has(bucketPath("t", c, this.index.term_buckets))) return new Map();
+    if (!decodedLetters.has(key)) decodedLetters.set(key, this.stored(field, c));
+    return decodedLetters.get(key);
+  }
+  /** A bigram field's term, from the positions of its characters (`position << 2 | variant`). */
+  derive(field, term, [first, second]) {
+    const out = new Map();
+    const add = (post, positions) => positions.length && out.set(post, positions);
+    const firsts = this.letter(field, first);
+    if (second !== undefined) {
+      // `ab` at p: `a` at p, not ending its run, and `b` at p + 1.
+      const seconds = this.letter(field, second);
+      for (const [post, coded] of firsts) {
+        const next = seconds.get(post);
+        if (!next) continue;
+        const positions = [];
+        let k = 0;
+        for (const value of coded) {
+          if (value & RUN_LAST) continue;
+          const at = value >> 2;
+          while (k < next.length && next[k] >> 2 <= at) k++;
+          if (k < next.length && next[k] >> 2 === at + 1) positions.push(at);
+        }
+        add(post, positions);
+      }
+      return out;
+    }
+    const alone = (value) => (value & 3) === (RUN_FIRST | RUN_LAST);
+    // The bigrams starting with c: c not only ending a run; ending with c: c not starting one, a position before.
+    const position = term.startsWith(STARTS)
+      ? (value) => (alone(value) || !(value & RUN_LAST) ? value >> 2 : null)
+      : term.startsWith(ENDS)
+        ? (value) => (alone(value) ? value >> 2 : value & RUN_FIRST ? null : (value >> 2) - 1)
+        : (value) => (alone(value) ? value >> 2 : null);
+    for (const [post, coded] of firsts) add(post, coded.map(position).filter((at) => at !== null));
+    return out;
   }
 }
 
@@ -686,7 +817,7 @@ function near(clauses) {
 /** Every term the nodes look up, so that their buckets are fetched at once. */
 function collect(node, terms) {
   if (!node) return;
-  if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(text);
+  if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(node.field, text);
   for (const child of node.nodes || []) collect(child, terms);
 }
 
@@ -862,9 +993,12 @@ function nameBoosts(parsed, clauses, index) {
   const keys = new Set([whole, ...clauses.flatMap((c) => c.units.map((u) => u.text))].map(normalizeKey).filter(Boolean));
   const out = new Map();
   for (const [kind, ofPost] of [["tags", "post_tags"], ["categories", "post_categories"]]) {
+    // The names with one of the keys: most queries have none, and no post is looked at.
+    const named = new Set(index[kind].flatMap(([key], i) => (keys.has(key) ? [i] : [])));
+    if (!named.size) continue;
     index[ofPost].forEach((names, post) => {
-      const named = new Set(names.map((i) => index[kind][i][0]).filter((key) => keys.has(key)));
-      if (named.size) out.set(post, (out.get(post) || 0) + NAME_BOOST * named.size);
+      const found = new Set(names.filter((i) => named.has(i)).map((i) => index[kind][i][0]));
+      if (found.size) out.set(post, (out.get(post) || 0) + NAME_BOOST * found.size);
     });
   }
   return out;
@@ -939,9 +1073,8 @@ function highlighter(texts, informative, words, romaji) {
   return pieces.sort((a, b) => b.needle.length - a.needle.length);
 }
 
-/** The matches of `pieces` in `text` (original offsets), sorted and apart. */
-function matches(pieces, text) {
-  const norm = normalize(text);
+/** The matches of `pieces` in `text` (original offsets), sorted and apart; `norm` is `normalize(text)`. */
+function matches(pieces, text, norm = normalize(text)) {
   const found = [];
   const add = (needle, index) => {
     const ascii = /^[0-9a-z]+$/.test(needle);
@@ -1130,20 +1263,23 @@ export async function search(request = {}) {
   const shown = order.slice((page - 1) * perPage, page * perPage);
   const pieces = highlighter(positiveTexts(searched.parsed), relaxed || mode === "any", words, index.romaji);
   const hits = await Promise.all(
-    shown.map(async (post) => {
-      const stored = await load(`p/${post}.json`);
+    shown.map(async (number) => {
+      const stored = await post(index, number);
+      // The normalized body is kept with the post for the next searches.
+      stored.normalized ??= normalize(stored.body);
+      const found = matches(pieces, stored.body, stored.normalized);
       return {
         id: stored.id,
         path: stored.path,
         title: escape(stored.title),
         url: escape(stored.url),
-        date: day(index.dates[post]),
+        date: day(index.dates[number]),
         tags: stored.tags.map(escape),
         categories: stored.categories.map(escape),
         author: stored.author === null ? null : escape(stored.author),
         title_highlight: render(stored.title, [0, stored.title.length], matches(pieces, stored.title)),
-        snippet: render(stored.body, bestWindow(stored.body, matches(pieces, stored.body)), matches(pieces, stored.body)),
-        score: byText ? scores.get(post) : 0,
+        snippet: render(stored.body, bestWindow(stored.body, found), found),
+        score: byText ? scores.get(number) : 0,
       };
     }),
   );

@@ -51,8 +51,9 @@
 //! Bundle format 2 (`FORMAT` in the `write` module) added [`NOUN`],
 //! [`NAME`], the suffix flags, the stop words and `word_total`, which the
 //! word tier and content words need; format 1 had [`STOP`], [`INFORMATIVE`]
-//! and [`VERB`] only. `sagasu.js` refuses a bundle of another format than
-//! its own.
+//! and [`VERB`] only. Format 3 left the entries as they were and stores
+//! the `w/` buckets gzip-compressed (see the `write` module). `sagasu.js`
+//! refuses a bundle of another format than its own.
 
 use rustc_hash::FxHashMap;
 use sagasu_analyzer::{Analyzer, Normalized, STOP_WORDS, TermKind};

@@ -36,8 +36,34 @@ pub use write::Written;
 /// Result alias for this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The browser engine, an ES module written to `sagasu.js`.
+/// The browser engine, an ES module, written to `sagasu.js` without its
+/// comment lines.
 pub const ENGINE: &str = include_str!("../js/sagasu.js");
+
+/// `source` without the lines that hold only a comment (`// …`, or a
+/// `/* … */` block from its first line to its last; the licence header
+/// `/*! … */` stays): the engine as the bundle holds it, a fifth smaller
+/// gzipped.
+fn without_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut in_block = false;
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if in_block {
+            in_block = !trimmed.ends_with("*/");
+            continue;
+        }
+        if trimmed.starts_with("/*") && !trimmed.starts_with("/*!") {
+            in_block = !trimmed.ends_with("*/");
+            continue;
+        }
+        if !trimmed.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
 
 /// What an export needs besides the index.
 #[derive(Debug, Default)]
@@ -68,7 +94,10 @@ pub fn export(index: &Path, out: &Path, options: &ExportOptions) -> Result<Repor
     let corpus = read::corpus(&reader.searcher(), &store.fields)?;
     let lexicon = lexicon::lexicon(&analyzer, &corpus.posts)?;
     let mut files = write::files(&corpus, &lexicon)?;
-    files.insert("sagasu.js".to_owned(), ENGINE.as_bytes().to_vec());
+    files.insert(
+        "sagasu.js".to_owned(),
+        without_comments(ENGINE).into_bytes(),
+    );
     for (name, bytes) in &options.assets {
         files.insert(name.clone(), bytes.clone());
     }
@@ -78,4 +107,18 @@ pub fn export(index: &Path, out: &Path, options: &ExportOptions) -> Result<Repor
         words: lexicon.len(),
         written,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_lines_are_left_out_of_the_engine() {
+        let source = "/*! licence */\n// a note\nconst a = 1; // kept\n  /**\n   * doc\n   */\nconst b = \"//\";\n/** one line */\nend();\n";
+        assert_eq!(
+            without_comments(source),
+            "/*! licence */\nconst a = 1; // kept\nconst b = \"//\";\nend();\n"
+        );
+    }
 }
