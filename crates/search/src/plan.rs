@@ -180,8 +180,9 @@ impl Planner<'_> {
         self.plan_with_floor(parsed, request, MatchMode::Any, RELAXED_FLOOR)
     }
 
-    /// [`Planner::plan`], where with `MatchMode::Any` a post must match at
-    /// least `floor` (a share, rounded up, at least one) of the clauses.
+    /// [`Planner::plan`], where with `MatchMode::Any` a post must cover at
+    /// least `floor` of the clauses (a share, rounded up; `0.0` for no
+    /// floor).
     fn plan_with_floor(
         &self,
         parsed: &ParsedQuery,
@@ -374,8 +375,8 @@ impl Planner<'_> {
     /// A word all in hiragana or in romaji also finds words by their
     /// reading, but only when no post has it as typed (as words or as a
     /// substring): a reading stands in for the word the reader did not
-    /// type, so `Tokyo`, which a post has, does not also find `東京` (read
-    /// トウキョウ), while `tokyo` in an archive without it does.
+    /// type, so `Sanpo`, which a post has, does not also find `散歩` (read
+    /// サンポ), while `sanpo` in an archive without it does.
     fn clause_query(&self, clause: &Clause) -> Result<Option<ClauseQuery>> {
         let mut scored: Vec<Box<dyn Query>> = Vec::new();
         let mut words: Vec<Box<dyn Query>> = Vec::new();
