@@ -42,6 +42,7 @@ mod content;
 mod morph;
 mod normalize;
 mod reading;
+mod spelling;
 mod userdic;
 
 pub use content::{ContentWord, STOP_WORDS, is_informative};
@@ -50,13 +51,14 @@ use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
 pub use reading::{MAX_RUN_WORDS, ROMAJI, query_reading};
 use serde::Serialize;
+pub use spelling::KANA_SPELLINGS;
 pub use tantivy_tokenizer_api::Token;
 pub use userdic::UserDictionary;
 
 /// Version of the analysis rules. An index records it, and an index built
 /// with other rules is refused: its terms would not match the queries.
 /// Bump it whenever the terms produced for some text change.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Version of the dictionary behind the analysis.
 pub const DICTIONARY: &str = sagasu_ipadic::VERSION;

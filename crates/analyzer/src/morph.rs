@@ -9,7 +9,9 @@
 //!   ASCII pieces are joined (`BGP` `4` → `bgp4` + `bgp`, `4`); the parts take
 //!   consecutive positions starting at the compound's own;
 //! - katakana words of four or more characters lose one final long-vowel mark
-//!   (`サーバー` → `サーバ`);
+//!   (`サーバー` → `サーバ`), and words written several ways are spelled one
+//!   way (`出来る` → `できる`, `ヴァイオリン` → `バイオリン`; see the
+//!   `spelling` module);
 //! - particles, auxiliary verbs, symbols and fillers are not terms, but they
 //!   keep their positions, so phrases line up the same in posts and queries.
 //!
@@ -25,6 +27,7 @@ use lindera::segmenter::Segmenter;
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use crate::reading::Readings;
+use crate::spelling::respell;
 use crate::{Error, Normalized, Segment, Term, TermKind};
 
 thread_local! {
@@ -113,7 +116,7 @@ pub(crate) fn terms(
         let surface = &text[start..end];
         let (part_of_speech, suffix) = (piece.part_of_speech, piece.suffix);
         let make = |text: &str, position: usize, start: usize, end: usize, kind: TermKind| Term {
-            text: stem_katakana(text).to_owned(),
+            text: stem_katakana(&respell(text)).to_owned(),
             position,
             offset_from: normalized.original_start(start),
             offset_to: normalized.original_end(end),

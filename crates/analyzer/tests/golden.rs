@@ -65,6 +65,7 @@ golden! {
     wave_dash: "10時〜12時、14時～16時",
     symbols_only: "「」、。！？",
     readings_of_kana_and_kanji: "ひらがなとカタカナ、漢字の読み。ｲﾝﾌﾗ勉強会 サーバー管理",
+    spellings: "ヴァイオリンが綺麗に弾けて、ウィルスも駆除出来た。",
 }
 
 /// A user dictionary in both of Lindera's forms, for the test below.

@@ -40,6 +40,7 @@ impl QueryPlanner {
         let planner = Planner {
             fields: &self.fields,
             analyzer: &self.analyzer,
+            index: None,
         };
         let request = SearchRequest::new(text);
         for mode in [MatchMode::All, MatchMode::Any] {

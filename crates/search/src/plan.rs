@@ -22,6 +22,8 @@
 //!   (`べんきょうかい`, `benkyoukai`): a word or run of words of the title or
 //!   body reads like it (`*_readings` fields), or its katakana occurs as
 //!   words (see the `readings` module). It scores like a substring match.
+//!   Only a unit that no post has as words or as a substring is searched
+//!   by its reading.
 //!
 //! **Score.** `WORD_TIER` for each clause matched as words, plus the rest
 //! capped below one tier: BM25 of the words in the title (×3), tag and
@@ -33,6 +35,12 @@
 //! outranks a word match, however often it occurs. Ties go to the newer post
 //! (see the searcher).
 //!
+//! With `match=any`, coverage comes before that: each clause a post covers
+//! (matches in any way; a one-character word only as a word) adds more than
+//! every word tier and the relevance together, so the posts with more of
+//! the query rank first. A search relaxed from `all` to `any` also has a
+//! floor: a post must cover at least [`RELAXED_FLOOR`] of the clauses.
+//!
 //! Filters (`tag:`, `category:`, dates) select without scoring.
 
 use std::collections::HashSet;
@@ -42,6 +50,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use sagasu_analyzer::{Analyzer, normalize_key};
 use sagasu_indexer::schema::Fields;
 use sagasu_indexer::to_tantivy_date;
+use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, RegexPhraseQuery, RegexQuery, TermQuery,
@@ -62,6 +71,11 @@ const BODY_TERMS_BOOST: f32 = 1.0;
 const LABEL_TERMS_BOOST: f32 = 2.0;
 const TITLE_BIGRAMS_BOOST: f32 = 0.6;
 const BODY_BIGRAMS_BOOST: f32 = 0.3;
+
+/// The least share of a query's content words that a post of a relaxed
+/// search (`all` relaxed to `any`) must cover: half, rounded up, so that a
+/// question of four content words shows no post that has only one of them.
+pub(crate) const RELAXED_FLOOR: f64 = 0.5;
 
 /// What each clause matched as words adds to a post's score.
 pub(crate) const WORD_TIER: f32 = 1000.0;
@@ -127,12 +141,19 @@ struct ClauseQuery {
     scored: Box<dyn Query>,
     /// Matches where the clause occurs as words.
     words: Option<Box<dyn Query>>,
+    /// Matches where the clause counts as covered (see
+    /// [`Planner::clause_query`]).
+    covered: Option<Box<dyn Query>>,
 }
 
 /// Builds queries for one index's fields with its analyzer.
 pub(crate) struct Planner<'a> {
     pub fields: &'a Fields,
     pub analyzer: &'a Analyzer,
+    /// The index searched, to tell whether a kana or romaji word is found
+    /// as typed (then its readings are not searched; see
+    /// [`Planner::clause_query`]). Without it, readings are always searched.
+    pub index: Option<&'a tantivy::Searcher>,
 }
 
 impl Planner<'_> {
@@ -144,6 +165,30 @@ impl Planner<'_> {
         parsed: &ParsedQuery,
         request: &SearchRequest,
         mode: MatchMode,
+    ) -> Result<Plan> {
+        self.plan_with_floor(parsed, request, mode, 0.0)
+    }
+
+    /// The `any` plan of a search relaxed from `all` (see
+    /// [`crate::SearchResponse::relaxed`]): a post must cover at least
+    /// [`RELAXED_FLOOR`] of the query's content words.
+    pub(crate) fn plan_relaxed(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+    ) -> Result<Plan> {
+        self.plan_with_floor(parsed, request, MatchMode::Any, RELAXED_FLOOR)
+    }
+
+    /// [`Planner::plan`], where with `MatchMode::Any` a post must cover at
+    /// least `floor` of the clauses (a share, rounded up; `0.0` for no
+    /// floor).
+    fn plan_with_floor(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        mode: MatchMode,
+        floor: f64,
     ) -> Result<Plan> {
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut clauses: Vec<Clause> = Vec::new();
@@ -197,10 +242,10 @@ impl Planner<'_> {
             }
             clauses.push(clause);
         }
-        let text: Vec<ClauseQuery> = clauses
-            .iter()
-            .filter_map(|clause| self.clause_query(clause))
-            .collect();
+        let mut text: Vec<ClauseQuery> = Vec::with_capacity(clauses.len());
+        for clause in &clauses {
+            text.extend(self.clause_query(clause)?);
+        }
         // Words were typed but none has anything to search for (only
         // punctuation, say): nothing matches, rather than everything.
         if has_text && text.is_empty() {
@@ -218,7 +263,7 @@ impl Planner<'_> {
                         units: vec![self.unit(text)?],
                         names: Vec::new(),
                     };
-                    self.clause_query(&clause).map(|clause| clause.scored)
+                    self.clause_query(&clause)?.map(|clause| clause.scored)
                 }
                 Atom::Tag(_) | Atom::Category(_) => self.name_filter(atom),
             };
@@ -232,13 +277,32 @@ impl Planner<'_> {
                 MatchMode::All => Occur::Must,
                 MatchMode::Any => Occur::Should,
             };
+            // With `any`, the share of the query a post covers counts
+            // first: each clause it covers adds more than all the word
+            // tiers and the relevance together; and a relaxed search shows
+            // only posts that cover at least `floor` of the clauses.
+            let cover_tier = WORD_TIER * (text_clauses + 1) as f32;
             let mut matched = Vec::with_capacity(text.len());
+            let mut covers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for clause in text {
+                if mode == MatchMode::Any
+                    && let Some(covered) = &clause.covered
+                {
+                    let cover = ConstScoreQuery::new(covered.box_clone(), cover_tier);
+                    covers.push((Occur::Should, Box::new(cover)));
+                }
                 matched.push((occur, clause.scored));
                 if let Some(words) = clause.words {
                     let tier = ConstScoreQuery::new(words, WORD_TIER);
                     top.push((Occur::Should, Box::new(tier)));
                 }
+            }
+            let least = (text_clauses as f64 * floor).ceil() as usize;
+            if least > 0 {
+                let covers = BooleanQuery::with_minimum_required_clauses(covers, least);
+                top.push((Occur::Must, Box::new(covers)));
+            } else if !covers.is_empty() {
+                top.push((Occur::Should, Box::new(BooleanQuery::new(covers))));
             }
             let mut relevance: Vec<(Occur, Box<dyn Query>)> =
                 vec![(Occur::Must, Box::new(BooleanQuery::new(matched)))];
@@ -302,30 +366,67 @@ impl Planner<'_> {
     }
 
     /// The queries of one clause; `None` when it has nothing searchable.
-    fn clause_query(&self, clause: &Clause) -> Option<ClauseQuery> {
+    ///
+    /// A post covers the clause (for ranking and the floor of `any`) where
+    /// it matches it in any way, except that a word of one character
+    /// (`本`) covers it only as a word: inside other words (`日本`, `本番`)
+    /// it is mostly something else.
+    ///
+    /// A word all in hiragana or in romaji also finds words by their
+    /// reading, but only when no post has it as typed (as words or as a
+    /// substring): a reading stands in for the word the reader did not
+    /// type, so `Sanpo`, which a post has, does not also find `散歩` (read
+    /// サンポ), while `sanpo` in an archive without it does.
+    fn clause_query(&self, clause: &Clause) -> Result<Option<ClauseQuery>> {
         let mut scored: Vec<Box<dyn Query>> = Vec::new();
         let mut words: Vec<Box<dyn Query>> = Vec::new();
+        let one_character = clause
+            .units
+            .iter()
+            .any(|unit| unit.text.chars().count() == 1);
         for unit in &clause.units {
-            if let Some(query) = self.word_query(unit) {
+            let word = self.word_query(unit);
+            let substring = self.substring_query(unit);
+            if let Some(reading) =
+                crate::readings::reading_query(self.fields, self.analyzer, &unit.text)
+            {
+                let typed: Vec<Box<dyn Query>> = word
+                    .iter()
+                    .chain(&substring)
+                    .map(|query| query.box_clone())
+                    .collect();
+                let found = match self.index {
+                    Some(index) if !typed.is_empty() => {
+                        index.search(should(typed).as_ref(), &Count)? > 0
+                    }
+                    _ => false,
+                };
+                if !found {
+                    scored.push(reading);
+                }
+            }
+            if let Some(query) = word {
                 words.push(query.box_clone());
                 scored.push(query);
             }
-            scored.extend(self.substring_query(unit));
-            // A word all in hiragana also finds words by their reading.
-            scored.extend(crate::readings::reading_query(
-                self.fields,
-                self.analyzer,
-                &unit.text,
-            ));
+            scored.extend(substring);
         }
         scored.extend(clause.names.iter().map(|name| name.box_clone()));
         if scored.is_empty() {
-            return None;
+            return Ok(None);
         }
-        Some(ClauseQuery {
-            scored: should(scored),
-            words: (!words.is_empty()).then(|| should(words)),
-        })
+        let scored = should(scored);
+        let words = (!words.is_empty()).then(|| should(words));
+        let covered = if one_character {
+            words.as_ref().map(|words| words.box_clone())
+        } else {
+            Some(scored.box_clone())
+        };
+        Ok(Some(ClauseQuery {
+            scored,
+            words,
+            covered,
+        }))
     }
 
     /// Where `unit` occurs as words: its terms as a phrase in the title,
@@ -622,6 +723,7 @@ mod tests {
         let planner = Planner {
             fields: &fields,
             analyzer: &analyzer,
+            index: None,
         };
         let chunks = |text: &str| -> Result<Vec<String>> {
             Ok(planner
@@ -650,6 +752,7 @@ mod tests {
         let planner = Planner {
             fields: &fields,
             analyzer: &analyzer,
+            index: None,
         };
         // NFKC turns `¾` into `3⁄4` and `ª` into `a`: words share the
         // original character, so their offsets overlap. The second text is

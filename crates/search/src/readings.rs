@@ -6,6 +6,10 @@
 //!   characters on, as a substring, so `いんふら` finds `インフラ` wherever
 //!   `インフラ` does (readings that only spell the text in katakana are not
 //!   indexed, so this is how they are found).
+//!
+//! The planner adds this clause only when no post has the word as typed
+//! (see `Planner::clause_query`): a reading stands in for a word the reader
+//! did not type, so `Sanpo`, which a post has, does not also find `散歩`.
 
 use sagasu_analyzer::{Analyzer, query_reading};
 use sagasu_indexer::schema::Fields;

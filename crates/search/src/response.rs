@@ -22,7 +22,8 @@ pub struct SearchResponse {
     /// Time taken by the search, in milliseconds.
     pub took_ms: u64,
     /// Whether every word had to match (`all`) but nothing did, so the
-    /// results are for posts with any of the words.
+    /// results are partial matches: posts with at least half of the words,
+    /// those with the most first.
     pub relaxed: bool,
     /// The words typed without spaces that no post has as typed, and that
     /// were searched by their content words instead (`インフラ勉強会` by

@@ -261,11 +261,12 @@ impl Searcher {
         request.validate()?;
         let typed = query::parse(&request.query);
         let mut parsed = self.synonyms.expand(typed.clone());
+        let searcher = self.reader.searcher();
         let planner = Planner {
             fields: &self.store.fields,
             analyzer: &self.analyzer,
+            index: Some(&searcher),
         };
-        let searcher = self.reader.searcher();
         let plan = planner.plan(&parsed, request, request.match_mode)?;
         let mut page = self.run(&searcher, &plan, request, deadline)?;
         let mut relaxed = false;
@@ -282,7 +283,7 @@ impl Searcher {
             }
         }
         if page.total == 0 && request.match_mode == MatchMode::All && plan.has_text {
-            let any = planner.plan(&parsed, request, MatchMode::Any)?;
+            let any = planner.plan_relaxed(&parsed, request)?;
             if any.relaxes() {
                 page = self.run(&searcher, &any, request, deadline)?;
                 relaxed = true;
@@ -783,6 +784,69 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_relaxed_search_ranks_by_coverage_above_a_floor() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-three.md",
+                    "title: 旅",
+                    "北海道で牧場と温泉に寄った。",
+                ),
+                ("2011-01-01-two.md", "title: 旅", "北海道の牧場。"),
+                (
+                    "2012-01-01-one.md",
+                    "title: 旅",
+                    "温泉に行った。温泉、温泉。",
+                ),
+            ],
+        )?;
+        // No post has all four words: the posts with at least two of them,
+        // the one with three first, however often the other has one.
+        let response = searcher.search(&SearchRequest::new("北海道 牧場 温泉 灯台"))?;
+        assert!(response.relaxed);
+        assert_eq!(ids(&response), ["2010-01-01-three.md", "2011-01-01-two.md"]);
+        // `any` typed on purpose has no floor.
+        let mut request = SearchRequest::new("北海道 牧場 温泉 灯台");
+        request.match_mode = MatchMode::Any;
+        assert_eq!(
+            ids(&searcher.search(&request)?),
+            [
+                "2010-01-01-three.md",
+                "2011-01-01-two.md",
+                "2012-01-01-one.md"
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn readings_stand_in_only_for_words_no_post_has() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-app.md",
+                    "title: アプリ",
+                    "Wakame というアプリを使う。",
+                ),
+                ("2011-01-01-soup.md", "title: 味噌汁", "若布の味噌汁。"),
+            ],
+        )?;
+        let found = |query: &str| -> std::result::Result<Vec<String>, Box<dyn std::error::Error>> {
+            let response = searcher.search(&SearchRequest::new(query))?;
+            Ok(ids(&response).into_iter().map(str::to_owned).collect())
+        };
+        // A post has `Wakame`: its reading (ワカメ, as 若布 reads) adds nothing.
+        assert_eq!(found("Wakame")?, ["2010-01-01-app.md"]);
+        // No post has `わかめ`: its reading finds 若布.
+        assert_eq!(found("わかめ")?, ["2011-01-01-soup.md"]);
+        Ok(())
+    }
+
+    #[test]
     fn lookups_escape_and_count_the_whole_archive() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
@@ -1004,14 +1068,12 @@ pub(crate) mod tests {
         assert!(!response.relaxed);
         assert_eq!(response.split[0].words, ["Zabbix", "ディスク", "監視"]);
         assert_eq!(ids(&response), ["2010-01-01-answer.md"]);
-        // None has them all: the posts with any of them, more first.
+        // None has them all: the posts with at least two of the three
+        // (the relaxed search's floor), not the one with only `Zabbix`.
         let question = "Zabbixでメモリを監視するにはどうすればいいですか？";
         let response = searcher.search(&SearchRequest::new(question))?;
         assert!(response.relaxed && response.split.is_empty());
-        assert_eq!(
-            ids(&response),
-            ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]
-        );
+        assert_eq!(ids(&response), ["2010-01-01-answer.md"]);
         let mut request = SearchRequest::new("どうやって Zabbix で 監視 する 方法");
         request.match_mode = MatchMode::Any;
         let response = searcher.search(&request)?;

@@ -390,7 +390,12 @@ async fn match_any_and_the_relaxed_fallback() -> TestResult {
     assert_eq!(ids, curry_furano, "{all}");
     assert_eq!(all["relaxed"], true, "{all}");
 
-    let relaxed = get_json(&app, &search_uri(&[("q", "存在しない語 インフラ")])).await?;
+    // Relaxed, a post must have at least half of the content words:
+    // `存在`, `語` and `インフラ` are three, and no post has two of them.
+    let floor = get_json(&app, &search_uri(&[("q", "存在しない語 インフラ")])).await?;
+    assert_eq!(floor["relaxed"], true, "{floor}");
+    assert_eq!(floor["total"], 0, "{floor}");
+    let relaxed = get_json(&app, &search_uri(&[("q", "qqqqzzzz インフラ")])).await?;
     assert_eq!(relaxed["relaxed"], true, "{relaxed}");
     assert_eq!(
         hit_ids(&relaxed).first(),

@@ -307,6 +307,24 @@ async fn typing_a_japanese_query_shows_the_right_results() -> TestResult {
         "「北海道富良野」の検索結果: 1 件「北海道富良野」を含む記事はありません。「北海道」「富良野」を含む記事を表示しています。"
     );
 
+    // Words that no post has together: the status says, apart from the
+    // count, that these are partial matches.
+    test.widget("const input = root.querySelector('input'); input.value = ''; input.focus();")
+        .await?;
+    let relaxed = test.search("富良野 nginx").await?;
+    assert_eq!(relaxed["relaxed"], true, "{relaxed}");
+    let partial = test
+        .widget("const p = root.querySelector('.status .partial'); return p && [p.getAttribute('role'), p.querySelector('strong').textContent, p.textContent];")
+        .await?;
+    assert_eq!(
+        partial,
+        json!([
+            "note",
+            "部分一致",
+            "部分一致 すべての語を含む記事はありません。語の一部だけを含む記事を、多く含む順に表示しています。"
+        ])
+    );
+
     // A reader whose system is dark gets the dark theme.
     let light = test
         .widget("return getComputedStyle(root.querySelector('.panel')).backgroundColor;")

@@ -67,7 +67,8 @@
       fewer: "少なく表示",
       more: (n) => `さらに表示（残り ${n} 件）`,
       count: (n, q) => (q ? `「${q}」の検索結果: ${n} 件` : `${n} 件の記事`),
-      relaxed: "すべての語を含む記事がないため、いずれかの語を含む記事を表示しています。",
+      partial: "部分一致",
+      relaxed: "すべての語を含む記事はありません。語の一部だけを含む記事を、多く含む順に表示しています。",
       split: (text, words) => `「${text}」を含む記事はありません。${words.map((w) => `「${w}」`).join("")}を含む記事を表示しています。`,
       none: (q) => (q ? `「${q}」に一致する記事は見つかりませんでした。` : "条件に合う記事はありません。"),
       hint: "言葉を減らすか、絞り込みを外してみてください。",
@@ -97,7 +98,8 @@
       fewer: "Show fewer",
       more: (n) => `More results (${n} left)`,
       count: (n, q) => `${n} ${n === 1 ? "result" : "results"}${q ? ` for “${q}”` : ""}`,
-      relaxed: "No post has all the words; showing posts with any of them.",
+      partial: "Partial matches",
+      relaxed: "No post has all the words; these posts have only some of them, those with the most first.",
       split: (text, words) => `No post has “${text}”; showing posts with ${words.map((w) => `“${w}”`).join(" and ")}.`,
       none: (q) => (q ? `Nothing found for “${q}”.` : "No posts match these filters."),
       hint: "Try fewer words, or clear the filters.",
@@ -352,7 +354,7 @@
         total ? t.count(total, q) : h("strong", null, t.none(q)),
         total ? null : h("span", { class: "hint" }, t.hint),
         total ? split.map((word) => h("span", { class: "hint" }, t.split(decode(word.text), word.words.map(decode)))) : null,
-        relaxed && total ? h("span", { class: "hint" }, t.relaxed) : null,
+        relaxed && total ? h("span", { class: "partial", role: "note" }, h("strong", null, t.partial), " ", t.relaxed) : null,
       );
       more.hidden = hits.length >= total;
       more.textContent = t.more(total - hits.length);

@@ -18,6 +18,8 @@ const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
 const SUBSTRING_MIN_CHARS = 3;
 const WORD_TIER = 1000;
 const RELEVANCE_CAP = WORD_TIER - 1;
+/** The least share of its content words a post of a relaxed search has: crates/search/src/plan.rs. */
+const RELAXED_FLOOR = 0.5;
 const NEAR_SLOP = 8;
 const NEAR_BOOST = 1.5;
 const NAME_BOOST = 8;
@@ -328,6 +330,95 @@ export function parse(input) {
   return query;
 }
 
+// --- spellings: crates/analyzer/src/spelling.rs -----------------------------
+
+/** Words written in kanji or in kana, searched as the kana: `KANA_SPELLINGS`. */
+const KANA_SPELLINGS = new Map([
+  ["出来る", "できる"],
+  ["分かる", "わかる"],
+  ["解る", "わかる"],
+  ["判る", "わかる"],
+  ["下さる", "くださる"],
+  ["頂く", "いただく"],
+  ["致す", "いたす"],
+  ["貰う", "もらう"],
+  ["頑張る", "がんばる"],
+  ["纏める", "まとめる"],
+  ["揃える", "そろえる"],
+  ["揃う", "そろう"],
+  ["拘る", "こだわる"],
+  ["呟く", "つぶやく"],
+  ["捗る", "はかどる"],
+  ["溜まる", "たまる"],
+  ["溜める", "ためる"],
+  ["弄る", "いじる"],
+  ["躓く", "つまずく"],
+  ["遡る", "さかのぼる"],
+  ["美味しい", "おいしい"],
+  ["嬉しい", "うれしい"],
+  ["面白い", "おもしろい"],
+  ["素晴らしい", "すばらしい"],
+  ["凄い", "すごい"],
+  ["難しい", "むずかしい"],
+  ["可愛い", "かわいい"],
+  ["煩い", "うるさい"],
+  ["勿体無い", "もったいない"],
+  ["宜しい", "よろしい"],
+  ["綺麗", "きれい"],
+  ["沢山", "たくさん"],
+  ["様々", "さまざま"],
+  ["色々", "いろいろ"],
+  ["一緒", "いっしょ"],
+  ["殆ど", "ほとんど"],
+  ["既に", "すでに"],
+  ["予め", "あらかじめ"],
+  ["丁度", "ちょうど"],
+  ["全て", "すべて"],
+  ["勿論", "もちろん"],
+  ["是非", "ぜひ"],
+  ["流石", "さすが"],
+  ["矢張り", "やはり"],
+  ["中々", "なかなか"],
+  ["時々", "ときどき"],
+  ["益々", "ますます"],
+  ["偶々", "たまたま"],
+  ["御飯", "ごはん"],
+  ["ご飯", "ごはん"],
+  ["煙草", "たばこ"],
+  ["林檎", "りんご"],
+  ["葡萄", "ぶどう"],
+  ["蜜柑", "みかん"],
+  ["珈琲", "コーヒー"],
+  ["蕎麦", "そば"],
+  ["饂飩", "うどん"],
+  ["海苔", "のり"],
+  ["山葵", "わさび"],
+]);
+const SMALL_AFTER_VU = { ァ: "バ", ィ: "ビ", ェ: "ベ", ォ: "ボ" };
+const SMALL_AFTER_U = { ィ: "ウイ", ェ: "ウエ", ォ: "ウオ" };
+
+/** `text` in its one spelling: crates/analyzer/src/spelling.rs `respell`. */
+function respell(text) {
+  if (KANA_SPELLINGS.has(text)) return KANA_SPELLINGS.get(text);
+  return text
+    .replace(/ヴュ/g, "ビュ")
+    .replace(/ヴ([ァィェォ])?/g, (_, small) => (small ? SMALL_AFTER_VU[small] : "ブ"))
+    .replace(/ウ([ィェォ])/g, (_, small) => SMALL_AFTER_U[small]);
+}
+
+/** The kanji spellings of each kana spelling of the table. */
+const KANJI_SPELLINGS = new Map();
+for (const [kanji, kana] of KANA_SPELLINGS) KANJI_SPELLINGS.set(kana, [...(KANJI_SPELLINGS.get(kana) || []), kanji]);
+
+/** The table's other spellings of `surface`: the posts may have the word only so. */
+const otherSpellings = (surface) => (KANA_SPELLINGS.has(surface) ? [KANA_SPELLINGS.get(surface)] : KANJI_SPELLINGS.get(surface) || []);
+
+/** Both spellings of the table's words that `texts` have, whose lexicon entries a search needs. */
+const spellingsOf = (texts) => {
+  const normalized = texts.map((text) => normalize(text).text);
+  return [...KANA_SPELLINGS].filter((pair) => pair.some((spelling) => normalized.some((text) => text.includes(spelling)))).flat();
+};
+
 // --- readings: crates/analyzer/src/reading.rs -------------------------------
 
 const toKatakana = (text) => text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
@@ -589,7 +680,7 @@ function analyze(text, words) {
     for (let end = i + 1; end <= n && end - i <= LONGEST_WORD; end++) {
       surface += chars[end - 1];
       if (isAsciiAlnum(chars[end - 1])) break;
-      const entry = words.get(surface);
+      const entry = words.get(surface) ?? otherSpellings(surface).map((other) => words.get(other)).find(Boolean);
       if (entry) consider(i, end, { query: entry[0], flags: entry[1], width: entry[2] }, words.cost(entry[3]));
     }
     const c = chars[i];
@@ -624,7 +715,7 @@ function analyze(text, words) {
       // noun, searched as written (`作り` of `仕組み作り`, not the verb `作る`).
       const place = !before ? SUFFIX_FIRST : isNumber(before.surface) ? SUFFIX_AFTER_NUMBER : before.flags & (NOUN | NAME) ? SUFFIX_AFTER_NOUN : SUFFIX_AFTER_OTHER;
       const suffix = Boolean(piece.flags & place);
-      const query = suffix || piece.unknown ? stemKatakana(surface) : piece.query;
+      const query = suffix || piece.unknown ? stemKatakana(respell(surface)) : piece.query;
       const flags = suffix ? NOUN | INFORMATIVE : piece.flags;
       out.push({ query, flags, suffix, position, width: piece.width, from: norm.start(offsets[piece.from]), to: norm.end(offsets[piece.to]) });
       before = { surface, flags };
@@ -748,12 +839,17 @@ function clauseQuery(clause, words, romaji) {
       matched.push(asWords);
       scored.push(asWords);
     }
-    scored.push(any(["tb", "bb"].map((field) => bigramQuery(field, u.bigrams, WEIGHT[field]))));
-    scored.push(readingQuery(u.text, words, romaji));
+    const substring = any(["tb", "bb"].map((field) => bigramQuery(field, u.bigrams, WEIGHT[field])));
+    scored.push(substring);
+    // Readings stand in for a word no post has as typed (crates/search/src/plan.rs).
+    const reading = readingQuery(u.text, words, romaji);
+    if (reading) scored.push({ kind: "fallback", nodes: [any([asWords, substring]), reading] });
   }
   scored.push(...clause.names);
   const node = any(scored);
-  return node && { scored: node, words: any(matched) };
+  // A word of one character covers its clause only as a word (crates/search/src/plan.rs).
+  const oneChar = clause.units.some((u) => Array.from(u.text).length === 1);
+  return node && { scored: node, words: any(matched), oneChar };
 }
 
 const nameFilter = (atom) => (atom.kind === "tag" || atom.kind === "category" ? { kind: "name", field: atom.kind, key: normalizeKey(atom.text) } : null);
@@ -817,6 +913,10 @@ function near(clauses) {
 /** Every term the nodes look up, so that their buckets are fetched at once. */
 function collect(node, terms) {
   if (!node) return;
+  if (node.kind === "fallback") {
+    for (const child of node.nodes) collect(child, terms);
+    return;
+  }
   if (node.kind === "phrase") for (const [, text] of node.terms) terms.want(node.field, text);
   for (const child of node.nodes || []) collect(child, terms);
 }
@@ -927,6 +1027,10 @@ function evaluate(node, index, terms) {
     });
     return out;
   }
+  if (node.kind === "fallback") {
+    const [typed, instead] = node.nodes;
+    return typed && evaluate(typed, index, terms).size ? out : evaluate(instead, index, terms);
+  }
   if (node.kind === "or") {
     for (const child of node.nodes) {
       for (const [post, score] of evaluate(child, index, terms)) out.set(post, (out.get(post) || 0) + score);
@@ -953,8 +1057,12 @@ function evaluate(node, index, terms) {
   return out;
 }
 
-/** Runs a plan: the matching posts with their scores. */
-function run(index, terms, p, mode) {
+/**
+ * Runs a plan: the matching posts with their scores. With `any`, the posts
+ * that match more clauses rank first, and a post must match at least `floor`
+ * of them (a share, rounded up): crates/search/src/plan.rs.
+ */
+function run(index, terms, p, mode, floor = 0) {
   let candidates = null;
   const keep = (matches) => {
     candidates = candidates ? new Set([...candidates].filter((post) => matches.has(post))) : new Set(matches.keys());
@@ -962,11 +1070,17 @@ function run(index, terms, p, mode) {
   for (const filter of p.filters) keep(evaluate(filter, index, terms));
   const scores = new Map();
   if (p.empty) return scores;
-  const clauses = p.text.map((clause) => ({ scored: evaluate(clause.scored, index, terms), words: clause.words ? evaluate(clause.words, index, terms) : new Map() }));
+  const clauses = p.text.map((clause) => {
+    const scored = evaluate(clause.scored, index, terms);
+    const words = clause.words ? evaluate(clause.words, index, terms) : new Map();
+    return { scored, words, covered: clause.oneChar ? words : scored };
+  });
   if (clauses.length) {
     const union = new Set();
     for (const clause of clauses) for (const post of clause.scored.keys()) union.add(post);
-    const matches = new Map([...union].filter((post) => mode === "any" || clauses.every((c) => c.scored.has(post))).map((post) => [post, 0]));
+    const least = Math.ceil(clauses.length * floor);
+    const covers = (post) => clauses.filter((c) => c.covered.has(post)).length;
+    const matches = new Map([...union].filter((post) => (mode === "any" ? covers(post) >= least : clauses.every((c) => c.scored.has(post)))).map((post) => [post, 0]));
     keep(matches);
   }
   if (!candidates) candidates = new Set(index.dates.keys());
@@ -979,6 +1093,7 @@ function run(index, terms, p, mode) {
     let relevance = 0;
     for (const clause of clauses) {
       if (clause.words.has(post)) tiers += WORD_TIER;
+      if (mode === "any" && clause.covered.has(post)) tiers += WORD_TIER * (clauses.length + 1);
       relevance += clause.scored.get(post) || 0;
     }
     relevance += (nearScores.get(post) || 0) + (names.get(post) || 0);
@@ -1216,7 +1331,7 @@ export async function search(request = {}) {
   const parsed = parse(String(request.q ?? ""));
   const texts = [...parsed.must.flat(), ...parsed.mustNot].filter((a) => a.kind === "word" || a.kind === "phrase").map((a) => a.text);
   const readingsOf = (texts) => texts.map((text) => queryReading(text, index.romaji)).filter(Boolean);
-  const words = await new Lexicon(index).load([...texts, ...readingsOf(texts)]);
+  const words = await new Lexicon(index).load([...texts, ...readingsOf(texts), ...spellingsOf(texts)]);
   const terms = new Terms(index);
   /** The plan of `query` with the request's filters. */
   const planned = (query, m) => {
@@ -1239,7 +1354,7 @@ export async function search(request = {}) {
     if (from === null && to === null) return true;
     return date !== null && (from === null || date >= from) && (to === null || date < to);
   };
-  const runPlan = (p, m) => new Map([...run(index, terms, p, m)].filter(([post]) => dated(post)));
+  const runPlan = (p, m, floor) => new Map([...run(index, terms, p, m, floor)].filter(([post]) => dated(post)));
 
   const plans = [planned(parsed, mode)];
   if (mode === "all") plans.push(planned(parsed, "any"));
@@ -1278,7 +1393,7 @@ export async function search(request = {}) {
     }
   }
   if (!scores.size && mode === "all" && plans[0].hasText && plans[1].relaxes) {
-    [searched, scores] = [plans[1], runPlan(plans[1], "any")];
+    [searched, scores] = [plans[1], runPlan(plans[1], "any", RELAXED_FLOOR)];
     relaxed = true;
   }
   const byText = sort === "relevance" && searched.hasText;

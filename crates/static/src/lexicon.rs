@@ -295,6 +295,29 @@ mod tests {
         }
     }
 
+    /// A query word the posts do not have is respelled by `sagasu.js`
+    /// itself, with the analyzer's table.
+    #[test]
+    fn the_engine_respells_words_with_the_analyzers_table() {
+        let table = crate::ENGINE
+            .split_once("const KANA_SPELLINGS = new Map([")
+            .and_then(|(_, rest)| rest.split_once("]);"))
+            .map(|(table, _)| table)
+            .unwrap_or_default();
+        let entries: Vec<String> = sagasu_analyzer::KANA_SPELLINGS
+            .iter()
+            .map(|(kanji, kana)| format!("[\"{kanji}\", \"{kana}\"]"))
+            .collect();
+        assert_eq!(
+            table.matches("[\"").count(),
+            entries.len(),
+            "sagasu.js: {table}"
+        );
+        for entry in entries {
+            assert!(table.contains(&entry), "sagasu.js lacks {entry}");
+        }
+    }
+
     #[test]
     fn entries_say_how_a_query_reads_each_word()
     -> std::result::Result<(), Box<dyn std::error::Error>> {
