@@ -18,14 +18,13 @@
 
 mod util;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use util::process::{Process, STARTUP, find, free_port};
+use util::process::{Process, STARTUP, free_port, programs_present};
 use util::{Sandbox, TestResult, encode, fail, ids, post_id, repo, sample_archive};
 
 /// The programs the test runs.
@@ -464,25 +463,7 @@ fn check(front: &Front, dir: &Path, sagasu: &Process) -> TestResult {
 
 #[test]
 fn nginx_and_caddy_from_deploy_in_front_of_sagasu_serve() -> TestResult {
-    let missing: Vec<&str> = TOOLS
-        .iter()
-        .copied()
-        .filter(|tool| find(tool).is_none())
-        .collect();
-    if !missing.is_empty() {
-        if std::env::var_os("SAGASU_REQUIRE_PROXIES").is_some() {
-            return Err(fail(format!(
-                "SAGASU_REQUIRE_PROXIES is set but {} not on PATH \
-                 (apt-get install nginx caddy curl openssl)",
-                missing.join(", ")
-            )));
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!! SKIPPED the proxy test: no {} on PATH. It needs Debian's nginx, caddy, curl \
-             and openssl; set SAGASU_REQUIRE_PROXIES=1 to make this a failure.\n",
-            missing.join(", ")
-        );
+    if !programs_present("proxy test", &TOOLS)? {
         return Ok(());
     }
     let sandbox = Sandbox::new()?;

@@ -25,7 +25,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use util::process::{Process, find, free_port};
+use util::process::{Process, free_port, programs_present};
 use util::{Sandbox, TestResult, copy_dir, encode, fail, repo, sample_archive};
 
 const TOOLS: [&str; 3] = ["haproxy", "wrk", "rsync"];
@@ -210,25 +210,7 @@ fn count(summary: &str, key: &str) -> TestResult<u64> {
 #[test]
 #[ignore = "load test: .ci/run runs it in an optimised build"]
 fn replicas_behind_haproxy_survive_a_kill_and_a_publish_under_load() -> TestResult {
-    let missing: Vec<&str> = TOOLS
-        .iter()
-        .copied()
-        .filter(|tool| find(tool).is_none())
-        .collect();
-    if !missing.is_empty() {
-        if std::env::var_os("SAGASU_REQUIRE_PROXIES").is_some() {
-            return Err(fail(format!(
-                "SAGASU_REQUIRE_PROXIES is set but {} not on PATH \
-                 (apt-get install haproxy wrk rsync)",
-                missing.join(", ")
-            )));
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n!!! SKIPPED the replica test: no {} on PATH. It needs Debian's haproxy, wrk \
-             and rsync; set SAGASU_REQUIRE_PROXIES=1 to make this a failure.\n",
-            missing.join(", ")
-        );
+    if !programs_present("replica test", &TOOLS)? {
         return Ok(());
     }
     let seconds: u64 = std::env::var("SAGASU_REPLICA_SECONDS")

@@ -2,7 +2,7 @@
 //! found on `PATH`, started with their stderr collected, and stopped with
 //! SIGTERM (then SIGKILL) when dropped.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -20,6 +20,34 @@ pub fn find(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
         .find(|path| path.is_file())
+}
+
+/// Whether every program of `tools` is on `PATH`. A missing one fails the
+/// test when `SAGASU_REQUIRE_PROXIES` is set (as in `.ci/run`); otherwise
+/// the test named `test` is skipped with a loud message (`Ok(false)`).
+pub fn programs_present(test: &str, tools: &[&str]) -> TestResult<bool> {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| find(tool).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    let missing = missing.join(", ");
+    if std::env::var_os("SAGASU_REQUIRE_PROXIES").is_some() {
+        return Err(fail(format!(
+            "SAGASU_REQUIRE_PROXIES is set but {missing} not on PATH (apt-get install {})",
+            tools.join(" ")
+        )));
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!! SKIPPED the {test}: no {missing} on PATH. It needs Debian's {}; set \
+         SAGASU_REQUIRE_PROXIES=1 to make this a failure.\n",
+        tools.join(", ")
+    );
+    Ok(false)
 }
 
 /// A free port on loopback (free when asked; the test binds it soon after).
