@@ -194,11 +194,7 @@ impl Test {
         let total = expected["total"].as_u64().ok_or("total")?;
         self.wait(
             &format!("the widget showing {total} results"),
-            &format!(
-                "const s = root.querySelector('.status'); \
-                 return !root.querySelector('.panel').hidden && s.textContent.includes(' {total} 件') \
-                 && root.querySelectorAll('[role=option]').length > 0;"
-            ),
+            &browser::showing(total),
         )
         .await?;
         assert_eq!(self.shown_paths().await?, api_paths(&expected), "{pairs:?}");

@@ -136,11 +136,7 @@ impl Site {
     async fn shown(&self, total: u64) -> TestResult<Vec<String>> {
         self.wait(
             &format!("the widget showing {total} results"),
-            &format!(
-                "const s = root.querySelector('.status'); \
-                 return !root.querySelector('.panel').hidden && s.textContent.includes(' {total} 件') \
-                 && root.querySelectorAll('[role=option]').length > 0;"
-            ),
+            &browser::showing(total),
         )
         .await?;
         let titles = self

@@ -29,6 +29,16 @@ pub mod keys {
 }
 
 /// The key under which WebDriver returns an element reference.
+/// A script for [`Browser::wait_for`], with the widget's shadow root as
+/// `root`: truthy once the widget lists `total` results.
+pub fn showing(total: u64) -> String {
+    format!(
+        "const s = root.querySelector('.status'); \
+         return !root.querySelector('.panel').hidden && s.textContent.includes(' {total} 件') \
+         && root.querySelectorAll('[role=option]').length > 0;"
+    )
+}
+
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How long a condition in the page may take to come true.
