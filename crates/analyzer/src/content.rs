@@ -24,6 +24,7 @@
 //!   `インフラ勉強会` holds `インフラ` and `勉強会`, `AWS本` holds `AWS`
 //!   and `本`.
 
+use crate::script::{is_kana_block, is_kanji_word_char};
 use crate::{Term, TermKind};
 
 /// Words that say nothing about what a text is about, even though they are
@@ -58,7 +59,7 @@ pub fn is_informative(part_of_speech: &str, text: &str) -> bool {
         let mut chars = text.chars();
         matches!(
             (chars.next(), chars.next()),
-            (Some('\u{3041}'..='\u{30FA}'), None)
+            (Some(c), None) if is_kana_block(c)
         )
     };
     matches!(part_of_speech, "名詞" | "動詞" | "形容詞" | "未知語")
@@ -124,13 +125,9 @@ fn words(terms: &[Term]) -> Vec<Word<'_>> {
     words
 }
 
-fn is_kanji(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '々')
-}
-
 fn is_one_kanji(text: Option<&str>) -> bool {
     let mut chars = text.unwrap_or_default().chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if is_kanji(c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_kanji_word_char(c))
 }
 
 /// The content words of `text`, whose terms are `terms` (see the module
@@ -162,7 +159,7 @@ pub(crate) fn content_words(text: &str, terms: &[Term]) -> Vec<ContentWord> {
                     && text
                         .get(last.from..last.to)
                         .and_then(|last| last.chars().next_back())
-                        .is_some_and(is_kanji)
+                        .is_some_and(is_kanji_word_char)
             });
         let informative = word.is_informative();
         match groups.last_mut() {

@@ -42,6 +42,7 @@ mod content;
 mod morph;
 mod normalize;
 mod reading;
+pub mod script;
 mod spelling;
 mod userdic;
 
@@ -180,8 +181,8 @@ impl Analysis {
 /// Unicode's (slow) tables.
 pub(crate) fn is_word_char(c: char) -> bool {
     match c {
-        '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => true,
         'ー' | '々' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ' | '〆' => true,
+        _ if script::is_hiragana(c) || script::is_katakana(c) || script::is_kanji(c) => true,
         _ => c.is_alphanumeric(),
     }
 }

@@ -27,6 +27,7 @@ use lindera::segmenter::Segmenter;
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use crate::reading::Readings;
+use crate::script::{is_kanji_word_char, is_katakana};
 use crate::spelling::respell;
 use crate::{Error, Normalized, Segment, Term, TermKind};
 
@@ -293,10 +294,7 @@ fn is_compound_candidate(piece: &Piece<'_>) -> bool {
         return false;
     }
     let chars = piece.surface.chars().count();
-    let kanji_only = piece
-        .surface
-        .chars()
-        .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '々'));
+    let kanji_only = piece.surface.chars().all(is_kanji_word_char);
     (kanji_only && chars > 2) || chars > 7
 }
 
@@ -305,10 +303,7 @@ fn is_compound_candidate(piece: &Piece<'_>) -> bool {
 pub(crate) fn stem_katakana(text: &str) -> &str {
     match text.strip_suffix('ー') {
         Some(stem)
-            if text.chars().count() >= 4
-                && stem
-                    .chars()
-                    .all(|c| matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')) =>
+            if text.chars().count() >= 4 && stem.chars().all(|c| is_katakana(c) || c == 'ー') =>
         {
             stem
         }

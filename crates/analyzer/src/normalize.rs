@@ -12,6 +12,8 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 
+use crate::script::{is_hiragana, is_kanji, is_katakana};
+
 /// Normalized text plus the way back to the original.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
@@ -152,7 +154,7 @@ fn push_normalized(chunk: &str, out: &mut String) {
 /// Characters common in Japanese text that NFKC and lowercasing leave alone:
 /// hiragana, katakana (without the voicing marks) and unified ideographs.
 fn is_nfkc_stable(c: char) -> bool {
-    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
+    is_hiragana(c) || is_katakana(c) || c == 'ー' || is_kanji(c)
 }
 
 fn fold_wave(c: char) -> char {

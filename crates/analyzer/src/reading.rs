@@ -25,6 +25,7 @@ use tantivy_tokenizer_api::Token;
 
 use crate::Normalized;
 use crate::morph::stem_katakana;
+use crate::script::{hiragana_to_katakana, is_hiragana, is_katakana};
 
 /// Longest run of adjacent words whose joined reading is a term.
 pub const MAX_RUN_WORDS: usize = 4;
@@ -52,7 +53,6 @@ pub const MAX_RUN_WORDS: usize = 4;
 pub fn query_reading(text: &str) -> Option<String> {
     let normalized = Normalized::new(text);
     let word = normalized.as_str().trim();
-    let is_hiragana = |c: char| matches!(c, '\u{3041}'..='\u{3096}');
     let all_kana = word.chars().all(|c| is_hiragana(c) || c == 'ー');
     let katakana = if all_kana && word.chars().count() >= 2 && word.chars().any(is_hiragana) {
         to_katakana(word)
@@ -262,25 +262,17 @@ fn romaji_to_katakana(word: &str) -> Option<String> {
 
 /// Hiragana to katakana; everything else unchanged.
 pub(crate) fn to_katakana(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{3041}'..='\u{3096}' | 'ゝ' | 'ゞ' => {
-                char::from_u32(u32::from(c) + 0x60).unwrap_or(c)
-            }
-            other => other,
-        })
-        .collect()
+    text.chars().map(hiragana_to_katakana).collect()
 }
 
 /// The reading of a word the dictionary gives none for: the word itself
 /// when it is all katakana, in katakana when it is all hiragana.
 pub(crate) fn kana_reading(surface: &str) -> Option<String> {
-    let katakana = |c: char| matches!(c, '\u{30A1}'..='\u{30FA}');
-    let hiragana = |c: char| matches!(c, '\u{3041}'..='\u{3096}');
     let long = |c: char| c == 'ー';
-    if surface.chars().all(|c| katakana(c) || long(c)) && surface.chars().any(katakana) {
+    if surface.chars().all(|c| is_katakana(c) || long(c)) && surface.chars().any(is_katakana) {
         Some(surface.to_owned())
-    } else if surface.chars().all(|c| hiragana(c) || long(c)) && surface.chars().any(hiragana) {
+    } else if surface.chars().all(|c| is_hiragana(c) || long(c)) && surface.chars().any(is_hiragana)
+    {
         Some(to_katakana(surface))
     } else {
         None
@@ -405,9 +397,12 @@ impl<'a> Readings<'a> {
     fn spells(&self, reading: &str, start: usize, end: usize) -> bool {
         let text = &self.normalized.as_str()[start..end];
         text.chars()
-            .map(|c| match c {
-                '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
-                other => other,
+            .map(|c| {
+                if is_hiragana(c) {
+                    hiragana_to_katakana(c)
+                } else {
+                    c
+                }
             })
             .eq(reading.chars())
     }
