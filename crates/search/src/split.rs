@@ -8,8 +8,9 @@
 //! when there are any, they are all the results. When the query finds
 //! nothing that way, each of its words that holds other content words than
 //! itself (`インフラ` and `勉強会`, `ラオス` and `経済` of `ラオス経済とは？`;
-//! see [`sagasu_analyzer::Analyzer::content_words`]; nouns and names only:
-//! the verbs of a sentence are left to the `any` fallback) and whose run is in no
+//! see [`sagasu_analyzer::Analyzer::content_words`]; nouns and names, and
+//! verbs joined to them: the verbs of a sentence are left to the `any`
+//! fallback, but `立てmode` is `立て` and `mode`) and whose run is in no
 //! post that passes the query's other conditions (filters and exclusions)
 //! is replaced by its content words (neighbours that some post has written
 //! together stay together: IPADIC cuts `ハートビート` into `ハート` and
@@ -59,10 +60,7 @@ pub(crate) fn split(
             query.must.push(clause.clone());
             continue;
         };
-        // Nouns and names: the verbs and adjectives of a sentence typed as
-        // one run are left to the `any` fallback.
-        let mut content = planner.analyzer.content_words(text)?;
-        content.retain(|word| matches!(word.part_of_speech, "名詞" | "未知語"));
+        let content = searched_words(planner.analyzer.content_words(text)?);
         let divides = match content.as_slice() {
             [] => false,
             // `Zabbixとは何` is `Zabbix`, which is not the run's terms.
@@ -87,6 +85,32 @@ pub(crate) fn split(
             .extend(content.into_iter().map(|word| vec![Atom::Word(word)]));
     }
     Ok((!words.is_empty()).then_some(Split { query, words }))
+}
+
+/// The content words of a run to search it by: its nouns and names, and
+/// the verbs and adjectives joined to another content word with nothing
+/// between (`立て` of `立てmode`). The verbs and adjectives of a sentence
+/// typed as one run, after their particles (`起き` of
+/// `スプリットブレインが起きたら`), are left to the `any` fallback.
+fn searched_words(content: Vec<ContentWord>) -> Vec<ContentWord> {
+    let joined = |index: usize| {
+        let word = &content[index];
+        let before = index
+            .checked_sub(1)
+            .is_some_and(|previous| content[previous].offset_to == word.offset_from);
+        let after = content
+            .get(index + 1)
+            .is_some_and(|next| next.offset_from == word.offset_to);
+        before || after
+    };
+    let keep: Vec<bool> = (0..content.len())
+        .map(|index| matches!(content[index].part_of_speech, "名詞" | "未知語") || joined(index))
+        .collect();
+    content
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(word, keep)| keep.then_some(word))
+        .collect()
 }
 
 /// The words to search `text` by: its content words `content`, with
@@ -236,6 +260,26 @@ mod tests {
         let response = searcher.search(&SearchRequest::new("ラオス経済とは？ -本"))?;
         assert_eq!(response.split[0].words, ["ラオス", "経済"]);
         assert_eq!(ids(&response), ["2015-01-01-apart.md"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_verb_beside_a_single_noun_is_kept() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let searcher = index_posts(
+            dir.path(),
+            &[
+                (
+                    "2010-01-01-both.md",
+                    "title: 設定",
+                    "計画を立てて mode を選んだ。",
+                ),
+                ("2011-01-01-mode.md", "title: 設定", "mode の話。"),
+            ],
+        )?;
+        let response = searcher.search(&SearchRequest::new("立てmode"))?;
+        assert_eq!(response.split[0].words, ["立て", "mode"]);
+        assert_eq!(ids(&response), ["2010-01-01-both.md"]);
         Ok(())
     }
 

@@ -923,9 +923,10 @@ function collect(node, terms) {
 
 // --- the word tier: crates/search/src/split.rs ---------------------------------
 
-/** The content nouns and names of a word typed without spaces, or null when they are the word itself or none. */
-function contentNouns(text, words) {
-  const content = contentWords(text, words).filter((word) => word.noun);
+/** The content words of a word typed without spaces, or null when they are the word itself or none: its nouns and names, and verbs joined to another content word (`立てmode`); a sentence's verbs are left to the `any` fallback. */
+function runWords(text, words) {
+  const all = contentWords(text, words);
+  const content = all.filter((word, i) => word.noun || all[i - 1]?.to === word.from || all[i + 1]?.from === word.to);
   if (!content.length) return null;
   // `Zabbixとは何` is `Zabbix`, which is not the run's terms.
   if (content.length === 1 && JSON.stringify(content[0].terms) === JSON.stringify(unit(text, words).terms)) return null;
@@ -963,7 +964,7 @@ function split(parsed, words, occurs) {
   const query = { must: [], mustNot: parsed.mustNot };
   const replaced = [];
   for (const clause of parsed.must) {
-    const content = clause.length === 1 && clause[0].kind === "word" && contentNouns(clause[0].text, words);
+    const content = clause.length === 1 && clause[0].kind === "word" && runWords(clause[0].text, words);
     if (!content || occurs(clause[0].text)) {
       query.must.push(clause);
       continue;
