@@ -537,11 +537,12 @@ fn recall_matches_a_brute_force_oracle() -> TestResult {
 /// How many unspaced queries to generate from each real archive.
 const UNSPACED_QUERIES: usize = 200;
 
-/// The least recall and precision of unspaced queries on the real archives
-/// (what issue 17 asks for).
+/// The least recall and precision of unspaced queries on the real archives:
+/// the recall issue 17 asks for, and the precision issue 16 asks for
+/// (0.998 and 0.991 measured).
 const UNSPACED: Thresholds = Thresholds {
     recall: 0.95,
-    precision: 0.95,
+    precision: 0.99,
     mrr: 0.0,
 };
 
