@@ -195,7 +195,7 @@ mod tests {
 
     use super::*;
     use crate::format::testing::{golden, outline, posts, read_with, site};
-    use crate::format::{Format, SiteKind};
+    use crate::format::{Format, Site, SiteKind};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -383,14 +383,10 @@ mod tests {
                      <pubDate>Sat, 11 Jul 2009 15:00:00 +0000</pubDate>"
                 ),
             ));
-            let entries = read_with(read, &new_york(), "e.xml", &text)?;
+            let new_york = Site::fixture(SiteKind::Plain, chrono_tz::America::New_York);
+            let entries = read_with(read, &new_york, "e.xml", &text)?;
             Ok(posts(&entries)[0].date.map(|d| d.to_rfc3339()))
         };
-        fn new_york() -> crate::format::Site {
-            let mut site = site(SiteKind::Plain);
-            site.timezone = chrono_tz::America::New_York;
-            site
-        }
         assert_eq!(
             dated("2025-01-12 19:30:00", "2025-01-12 10:30:00")?.as_deref(),
             Some("2025-01-12T19:30:00+09:00")
