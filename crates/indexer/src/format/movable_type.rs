@@ -524,8 +524,8 @@ mod tests {
     use chrono::{NaiveDate, TimeZone};
 
     use super::*;
-    use crate::format::{Site, SiteKind};
     use crate::format::testing::{golden, outline, posts, read_with, site};
+    use crate::format::{Site, SiteKind};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
