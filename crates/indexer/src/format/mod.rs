@@ -443,7 +443,7 @@ fn head(text: &str, max: usize) -> &str {
 pub(crate) mod testing {
     use std::fmt::Write as _;
 
-    use super::{Entry, Site, SiteKind, SourceFile};
+    use super::{Entry, Site, SiteKind, SkipKind, SourceFile};
     use crate::error::PostError;
     use crate::post::Post;
 
@@ -515,6 +515,22 @@ pub(crate) mod testing {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The first entry, which must be a post.
+    pub(crate) fn first_post(entries: Vec<Entry>) -> Post {
+        match entries.into_iter().next() {
+            Some(Entry::Post(post)) => *post,
+            other => panic!("expected a post, got {other:?}"),
+        }
+    }
+
+    /// The kind of the first entry's skip, when it is a skip.
+    pub(crate) fn first_skip(entries: Vec<Entry>) -> Option<SkipKind> {
+        match entries.into_iter().next() {
+            Some(Entry::Skipped { reason, .. }) => Some(reason.kind),
+            _ => None,
+        }
     }
 
     /// The [`golden`] lines that are not a post's fields: one per entry.

@@ -280,18 +280,11 @@ fn content_html(container: ElementRef<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::SiteKind;
-    use super::super::testing::{read_with, site, site_fixture};
+    use super::super::testing::{first_post, read_with, site, site_fixture};
     use super::*;
 
     fn only_post(id: &str, html: &str) -> Post {
-        match read_with(read, &site(SiteKind::Rendered), id, html)
-            .expect("readable")
-            .into_iter()
-            .next()
-        {
-            Some(Entry::Post(post)) => *post,
-            other => panic!("expected a post, got {other:?}"),
-        }
+        first_post(read_with(read, &site(SiteKind::Rendered), id, html).expect("readable"))
     }
 
     #[test]
