@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use tantivy::ReloadPolicy;
 
+use super::report::Report;
+
 use crate::document::FileStamp;
 use crate::format::Format;
 use crate::schema;
@@ -35,6 +37,17 @@ impl IndexedFile {
             .iter()
             .all(|post| post.stamp == first)
             .then_some(first)
+    }
+
+    /// Deletes every post of the file, and counts them removed.
+    pub(super) fn remove_all(&self, delete: &mut Vec<String>, report: &mut Report) {
+        for post in &self.posts {
+            delete.push(post.id.clone());
+            report.removed += 1;
+            if let Some(format) = post.format {
+                report.count(format).removed += 1;
+            }
+        }
     }
 }
 

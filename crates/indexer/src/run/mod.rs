@@ -152,12 +152,9 @@ pub fn index(
         ..Report::default()
     };
     for passed in walk.passed {
-        report.skipped.push(Skipped {
-            path: passed.path,
-            id: None,
-            kind: passed.reason.kind,
-            reason: passed.reason.to_string(),
-        });
+        report
+            .skipped
+            .push(Skipped::new(passed.path, None, &passed.reason));
     }
     for (path, error) in walk.unreadable {
         report.failed.push(Failure {
@@ -184,13 +181,7 @@ pub fn index(
         {
             continue;
         }
-        for post in &held.posts {
-            delete.push(post.id.clone());
-            report.removed += 1;
-            if let Some(format) = post.format {
-                report.count(format).removed += 1;
-            }
-        }
+        held.remove_all(&mut delete, &mut report);
     }
 
     let posts = report.added + report.updated + report.unchanged;

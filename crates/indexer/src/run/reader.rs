@@ -111,20 +111,12 @@ impl Reader<'_> {
         };
         let Some(format) = format::detect(&found.site, &found.id, source.text) else {
             let reason = Skip::new(SkipKind::NotAPost, "no format reads it");
-            outcome.report.skipped.push(Skipped {
-                path: found.path.clone(),
-                id: None,
-                kind: reason.kind,
-                reason: reason.to_string(),
-            });
+            outcome
+                .report
+                .skipped
+                .push(Skipped::new(found.path.clone(), None, &reason));
             // It stopped being a post: what was indexed from it goes.
-            for before in &held.posts {
-                outcome.delete.push(before.id.clone());
-                outcome.report.removed += 1;
-                if let Some(format) = before.format {
-                    outcome.report.count(format).removed += 1;
-                }
-            }
+            held.remove_all(&mut outcome.delete, &mut outcome.report);
             return outcome;
         };
         let entries = match format::read(format, &source) {
@@ -224,12 +216,9 @@ impl Reader<'_> {
                 report.removed += 1;
                 report.count(format).removed += 1;
             }
-            report.skipped.push(Skipped {
-                path: found.path.clone(),
-                id: own_id(&id),
-                kind: reason.kind,
-                reason: reason.to_string(),
-            });
+            report
+                .skipped
+                .push(Skipped::new(found.path.clone(), own_id(&id), &reason));
         }
         // A post that fails keeps its indexed version.
         for (id, error) in failed {

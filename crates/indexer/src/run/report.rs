@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::error::PostError;
-use crate::format::{Format, SkipKind};
+use crate::format::{Format, Skip, SkipKind};
 
 /// A folder, a file or a post of a file that was not indexed, and why.
 #[derive(Debug, Serialize)]
@@ -53,6 +53,17 @@ pub struct Skipped {
     pub kind: SkipKind,
     /// Why, in words.
     pub reason: String,
+}
+
+impl Skipped {
+    pub(super) fn new(path: PathBuf, id: Option<String>, reason: &Skip) -> Self {
+        Self {
+            path,
+            id,
+            kind: reason.kind,
+            reason: reason.to_string(),
+        }
+    }
 }
 
 /// A file read in an encoding other than UTF-8.
