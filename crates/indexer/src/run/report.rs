@@ -34,7 +34,7 @@ fn serialize_with_causes<S: serde::Serializer>(
 pub struct Warning {
     /// The file on disk.
     pub path: PathBuf,
-    /// The post's id, where it is not the file's.
+    /// The post's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What was changed, in words.
