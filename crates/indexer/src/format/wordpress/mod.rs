@@ -89,6 +89,13 @@
 //!   download): the items before the cut are read, the item the cut falls
 //!   in is not, and the file reports the cut ([`Entry::Truncated`]), so the
 //!   posts indexed from it before and not read now are kept.
+//!
+//! # Parts
+//!
+//! [`wxr`] reads the XML into raw items, [`item`] makes each item a post
+//! (or a skip), and [`content`] turns `content:encoded` into the HTML that
+//! is read as text; this module gives each item its id and reads the
+//! items' bodies in parallel.
 
 mod content;
 mod item;
