@@ -362,7 +362,7 @@ fn log_report(report: &Result<sagasu_indexer::Report, sagasu_indexer::Error>) {
                 "indexed"
             );
             for failure in &report.failed {
-                tracing::warn!(path = %failure.path.display(), reason = %failure.reason, "not indexed");
+                tracing::warn!(path = %failure.path.display(), reason = %failure.error.with_causes(), "not indexed");
             }
         }
         Err(err) => tracing::error!(error = %err.with_causes(), "indexing failed"),

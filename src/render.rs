@@ -58,7 +58,7 @@ pub fn index_report(report: &Report, index: &Path) -> std::io::Result<()> {
                 .as_deref()
                 .map(|id| format!(" ({id})"))
                 .unwrap_or_default(),
-            failure.reason
+            failure.error.with_causes()
         );
     }
     let mut listed: BTreeMap<SkipKind, usize> = BTreeMap::new();

@@ -163,7 +163,8 @@ impl UserDictionary {
     }
 
     /// Number of entries (at least one: an empty dictionary is refused).
-    pub fn words(&self) -> usize {
+    #[cfg(test)]
+    fn words(&self) -> usize {
         self.words
     }
 }

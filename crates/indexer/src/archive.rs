@@ -40,7 +40,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_yaml::Value;
 
 use crate::format::{self, Site, SiteKind, Skip, SkipKind};
-use crate::{Error, Result};
+use crate::{Error, PostError, Result};
 
 /// How to read an archive: the settings that the sources do not give.
 #[derive(Debug, Clone, Default)]
@@ -84,7 +84,7 @@ pub(crate) struct Walk {
     pub files: Vec<Found>,
     pub passed: Vec<Passed>,
     /// Folders and files that could not be read, with the reason.
-    pub unreadable: Vec<(PathBuf, String)>,
+    pub unreadable: Vec<(PathBuf, PostError)>,
     /// Id prefixes (folders, with a trailing `/`) that could not be read:
     /// what was indexed under them is kept.
     pub kept: Vec<String>,
@@ -178,15 +178,10 @@ pub(crate) fn walk(
                 Err(error) => {
                     let failed = error.path().unwrap_or(absolute).to_path_buf();
                     let path = start.join(failed.strip_prefix(absolute).unwrap_or(&failed));
-                    let message = Error::Walk {
-                        path: path.clone(),
-                        source: error,
-                    }
-                    .with_causes();
                     if failed.is_dir() || !failed.exists() {
                         walk.kept.push(format!("{}/", id_of(&failed)));
                     }
-                    walk.unreadable.push((path, message));
+                    walk.unreadable.push((path, PostError::Walk(error)));
                     continue;
                 }
             };

@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 /// Everything that stops an indexing run, or opening an index.
 ///
-/// What goes wrong with one file or one post is a [`PostError`] instead: the
-/// run reports it with the file's path ([`crate::Failure`]) and carries on.
+/// What goes wrong with one folder, file or post is a [`PostError`] instead:
+/// the run reports it with the path ([`crate::Failure`]) and carries on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or directory to index could not be read.
@@ -31,12 +31,6 @@ pub enum Error {
     NothingRecognised {
         /// What was seen, and the hint.
         summary: String,
-    },
-    /// A directory to index could not be walked.
-    #[error("{path}: cannot read directory")]
-    Walk {
-        path: PathBuf,
-        source: walkdir::Error,
     },
     /// Two directories given to one run have the same name, so their posts'
     /// ids would collide.
@@ -113,10 +107,14 @@ fn with_causes(error: &dyn std::error::Error) -> String {
     message
 }
 
-/// Why one file, or one post of a file, was not indexed. It names no path:
-/// the run's report ([`crate::Failure`]) carries the path and the id.
+/// Why a folder, a file or one post of a file was not indexed. It names no
+/// path: the run's report ([`crate::Failure`]) carries the path and the id.
 #[derive(Debug, thiserror::Error)]
 pub enum PostError {
+    /// A folder under a path given to the run could not be walked (it is
+    /// not readable, or a symbolic link loops back to a folder above it).
+    #[error("cannot read directory")]
+    Walk(#[source] walkdir::Error),
     /// The file could not be read.
     #[error("cannot read")]
     Read(#[source] std::io::Error),

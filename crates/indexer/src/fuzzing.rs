@@ -6,30 +6,13 @@
 //! Not part of the API: hidden from the docs, and it changes with the
 //! parsers. The server and search crates have their own `fuzzing` module.
 
-use std::path::PathBuf;
-
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::Datelike;
 
 use crate::date;
 use crate::format::{self, Entry, Site, SiteKind, SourceFile};
 use crate::front_matter::{self, Separator};
 use crate::post::Names;
 use crate::text::{Markup, body_text};
-
-/// A site of `kind` at `/site`, in `timezone`, read on 2026-01-01.
-fn site(kind: SiteKind, timezone: chrono_tz::Tz) -> Site {
-    Site {
-        root: PathBuf::from("/site"),
-        kind,
-        timezone,
-        base_url: String::new(),
-        permalink: None,
-        now: Utc
-            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-            .single()
-            .unwrap_or_default(),
-    }
-}
 
 /// Splits `text` at its front matter and parses the block, then takes the
 /// values every format takes (title, date, tags, categories) and turns the
@@ -78,7 +61,7 @@ pub fn front_matter(text: &str) {
 /// form it reads as the same date.
 pub fn dates(text: &str) {
     for zone in [chrono_tz::Asia::Tokyo, chrono_tz::America::New_York] {
-        dates_in(text, &site(SiteKind::Plain, zone));
+        dates_in(text, &Site::fixture(SiteKind::Plain, zone));
     }
 }
 
@@ -144,7 +127,7 @@ pub fn body(body: &str) {
 /// repeated names. (A URL that is not http(s) or relative is dropped later,
 /// as the post is indexed.)
 pub fn file(kind: SiteKind, id: &str, bytes: &[u8]) {
-    let site = &site(kind, chrono_tz::Asia::Tokyo);
+    let site = &Site::fixture(kind, chrono_tz::Asia::Tokyo);
     let Ok(decoded) = crate::encoding::decode(bytes) else {
         return;
     };

@@ -47,6 +47,6 @@ pub use document::to_tantivy_date;
 pub use error::{Error, PostError, Result};
 pub use format::{Format, Skip, SkipKind};
 pub use run::{
-    Counts, Decoded, Failure, IndexOptions, Progress, Report, Skipped, index, read_posts,
+    Counts, Decoded, Failure, IndexOptions, Progress, Report, Skipped, Warning, index, read_posts,
 };
 pub use store::{Provenance, SagasuIndex};

@@ -129,7 +129,7 @@ fn step() -> impl Strategy<Value = Step> {
 /// after the last one: a run reads a file only when its size or its time
 /// changed, and two writes in the same tick of the file system's clock
 /// (then a rename of one over the other) would look unchanged, as
-/// `run.rs`'s `size_and_modification_time_come_first_and_the_hash_second`
+/// `run/mod.rs`'s `size_and_modification_time_come_first_and_the_hash_second`
 /// shows on purpose.
 fn apply(archive: &Path, index: &Path, step: &Step, clock: &mut u64) -> TestResult {
     match step {

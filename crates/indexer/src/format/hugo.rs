@@ -368,7 +368,7 @@ fn strip_shortcodes(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{golden, read_with, site, site_fixture};
+    use super::super::testing::{first_post, first_skip, golden, read_with, site, site_fixture};
     use super::super::{Entry, SiteKind};
     use super::*;
 
@@ -377,17 +377,11 @@ mod tests {
     }
 
     fn skip_of(id: &str, text: &str) -> Option<SkipKind> {
-        match read_hugo(id, text).into_iter().next() {
-            Some(Entry::Skipped { reason, .. }) => Some(reason.kind),
-            _ => None,
-        }
+        first_skip(read_hugo(id, text))
     }
 
     fn only_post(id: &str, text: &str) -> Post {
-        match read_hugo(id, text).into_iter().next() {
-            Some(Entry::Post(post)) => *post,
-            other => panic!("expected a post, got {other:?}"),
-        }
+        first_post(read_hugo(id, text))
     }
 
     #[test]

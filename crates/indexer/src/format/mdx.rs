@@ -400,15 +400,11 @@ fn fenced_end(text: &str, fence: &str) -> usize {
 /// outside brackets and strings.
 fn statement_end(text: &str) -> usize {
     let mut depth = 0usize;
-    let mut quote = None;
-    for (at, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '{' | '[' | '(') => depth += 1,
-            (None, '}' | ']' | ')') => depth = depth.saturating_sub(1),
-            (None, '\n') if depth == 0 => return at + 1,
+    for (at, c) in outside_strings(text) {
+        match c {
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            '\n' if depth == 0 => return at + 1,
             _ => {}
         }
     }
@@ -419,14 +415,10 @@ fn statement_end(text: &str) -> usize {
 /// when it is not closed.
 fn balanced(text: &str) -> Option<usize> {
     let mut depth = 0usize;
-    let mut quote = None;
-    for (at, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '{') => depth += 1,
-            (None, '}') => {
+    for (at, c) in outside_strings(text) {
+        match c {
+            '{' => depth += 1,
+            '}' => {
                 depth -= 1;
                 if depth == 0 {
                     return Some(at + 1);
@@ -436,6 +428,25 @@ fn balanced(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The characters of JavaScript `text` outside its strings (`"…"`, `'…'`,
+/// `` `…` ``), quotes left out, with their byte offsets.
+fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quote = None;
+    text.char_indices().filter(move |&(_, c)| match quote {
+        Some(q) => {
+            if c == q {
+                quote = None;
+            }
+            false
+        }
+        None if matches!(c, '"' | '\'' | '`') => {
+            quote = Some(c);
+            false
+        }
+        None => true,
+    })
 }
 
 /// The length of the JSX tag at the start of `text` (through its `>`,

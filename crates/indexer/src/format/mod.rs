@@ -24,7 +24,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -155,6 +155,24 @@ pub struct Site {
     pub permalink: Option<String>,
     /// The time of the run: later dates are scheduled, not published.
     pub now: DateTime<Utc>,
+}
+
+impl Site {
+    /// A site of `kind` at `/site`, in `timezone`, read on 2026-01-01: the
+    /// fixed site that the unit tests and the fuzz targets read posts in.
+    pub(crate) fn fixture(kind: SiteKind, timezone: Tz) -> Site {
+        Site {
+            root: PathBuf::from("/site"),
+            kind,
+            timezone,
+            base_url: String::new(),
+            permalink: None,
+            now: Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// One source file, decoded, as a format module reads it.
@@ -424,27 +442,14 @@ fn head(text: &str, max: usize) -> &str {
 #[cfg(test)]
 pub(crate) mod testing {
     use std::fmt::Write as _;
-    use std::path::PathBuf;
 
-    use chrono::{TimeZone, Utc};
-
-    use super::{Entry, Site, SiteKind, SourceFile};
+    use super::{Entry, Site, SiteKind, SkipKind, SourceFile};
     use crate::error::PostError;
     use crate::post::Post;
 
-    /// A site of `kind` in Asia/Tokyo, read on 2026-01-01.
+    /// [`Site::fixture`] in Asia/Tokyo.
     pub(crate) fn site(kind: SiteKind) -> Site {
-        Site {
-            root: PathBuf::from("/site"),
-            kind,
-            timezone: chrono_tz::Asia::Tokyo,
-            base_url: String::new(),
-            permalink: None,
-            now: Utc
-                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-                .single()
-                .unwrap_or_default(),
-        }
+        Site::fixture(kind, chrono_tz::Asia::Tokyo)
     }
 
     /// Every file of the fixture site `tests/fixtures/formats/{name}` as the
@@ -510,6 +515,22 @@ pub(crate) mod testing {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The first entry, which must be a post.
+    pub(crate) fn first_post(entries: Vec<Entry>) -> Post {
+        match entries.into_iter().next() {
+            Some(Entry::Post(post)) => *post,
+            other => panic!("expected a post, got {other:?}"),
+        }
+    }
+
+    /// The kind of the first entry's skip, when it is a skip.
+    pub(crate) fn first_skip(entries: Vec<Entry>) -> Option<SkipKind> {
+        match entries.into_iter().next() {
+            Some(Entry::Skipped { reason, .. }) => Some(reason.kind),
+            _ => None,
+        }
     }
 
     /// The [`golden`] lines that are not a post's fields: one per entry.

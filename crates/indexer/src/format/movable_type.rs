@@ -524,8 +524,8 @@ mod tests {
     use chrono::{NaiveDate, TimeZone};
 
     use super::*;
-    use crate::format::SiteKind;
     use crate::format::testing::{golden, outline, posts, read_with, site};
+    use crate::format::{Site, SiteKind};
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -682,8 +682,7 @@ mod tests {
         let date = posts(&entries)[0].date.map(|d| d.to_rfc3339());
         assert_eq!(date.as_deref(), Some("2009-07-11T23:59:00+09:00"));
 
-        let mut new_york = site(SiteKind::Plain);
-        new_york.timezone = chrono_tz::America::New_York;
+        let new_york = Site::fixture(SiteKind::Plain, chrono_tz::America::New_York);
         let entries = read_with(read, &new_york, "blog.txt", text)?;
         let date = posts(&entries)[0].date.map(|d| d.to_rfc3339());
         assert_eq!(date.as_deref(), Some("2009-07-11T23:59:00-04:00"));

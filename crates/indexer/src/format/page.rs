@@ -228,28 +228,28 @@ fn content_html(container: ElementRef<'_>) -> String {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr",
     ];
+    let root = container.id();
     let mut out = String::new();
-    let root = *container;
-    let mut node = root;
-    'walk: loop {
-        let mut enter = true;
-        match node.value() {
-            Node::Element(element) if node.id() != root.id() => {
+    text::walk(
+        *container,
+        &mut out,
+        |out, node| match node.value() {
+            Node::Element(element) if node.id() != root => {
                 let name = element.name();
                 if NOT_CONTENT.contains(&name) {
-                    enter = false;
-                } else {
-                    out.push('<');
-                    out.push_str(name);
-                    for (attr, value) in element.attrs() {
-                        out.push(' ');
-                        out.push_str(attr);
-                        out.push_str("=\"");
-                        out.push_str(&value.replace('&', "&amp;").replace('"', "&quot;"));
-                        out.push('"');
-                    }
-                    out.push('>');
+                    return false;
                 }
+                out.push('<');
+                out.push_str(name);
+                for (attr, value) in element.attrs() {
+                    out.push(' ');
+                    out.push_str(attr);
+                    out.push_str("=\"");
+                    out.push_str(&value.replace('&', "&amp;").replace('"', "&quot;"));
+                    out.push('"');
+                }
+                out.push('>');
+                true
             }
             Node::Text(text) => {
                 out.push_str(
@@ -258,18 +258,13 @@ fn content_html(container: ElementRef<'_>) -> String {
                         .replace('<', "&lt;")
                         .replace('>', "&gt;"),
                 );
+                true
             }
-            _ => {}
-        }
-        if enter && let Some(child) = node.first_child() {
-            node = child;
-            continue;
-        }
-        loop {
-            if node.id() == root.id() {
-                break 'walk;
-            }
+            _ => true,
+        },
+        |out, node| {
             if let Node::Element(element) = node.value()
+                && node.id() != root
                 && !NOT_CONTENT.contains(&element.name())
                 && !VOID.contains(&element.name())
             {
@@ -277,34 +272,19 @@ fn content_html(container: ElementRef<'_>) -> String {
                 out.push_str(element.name());
                 out.push('>');
             }
-            if let Some(sibling) = node.next_sibling() {
-                node = sibling;
-                continue 'walk;
-            }
-            match node.parent() {
-                Some(parent) => node = parent,
-                None => break 'walk,
-            }
-        }
-    }
+        },
+    );
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::SiteKind;
-    use super::super::testing::{read_with, site, site_fixture};
+    use super::super::testing::{first_post, read_with, site, site_fixture};
     use super::*;
 
     fn only_post(id: &str, html: &str) -> Post {
-        match read_with(read, &site(SiteKind::Rendered), id, html)
-            .expect("readable")
-            .into_iter()
-            .next()
-        {
-            Some(Entry::Post(post)) => *post,
-            other => panic!("expected a post, got {other:?}"),
-        }
+        first_post(read_with(read, &site(SiteKind::Rendered), id, html).expect("readable"))
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub(super) fn strip_directives(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{read_with, site, site_fixture};
+    use super::super::testing::{first_skip, read_with, site, site_fixture};
     use super::*;
 
     fn read_zenn(id: &str, text: &str) -> Vec<Entry> {
@@ -132,13 +132,7 @@ mod tests {
     }
 
     fn skip_of(text: &str) -> Option<SkipKind> {
-        match read_zenn("articles/abcdefghijkl.md", text)
-            .into_iter()
-            .next()
-        {
-            Some(Entry::Skipped { reason, .. }) => Some(reason.kind),
-            _ => None,
-        }
+        first_skip(read_zenn("articles/abcdefghijkl.md", text))
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 /// Decodes HTML character references (`&amp;`, `&#8211;`, `&hellip;` …) in
@@ -27,32 +29,44 @@ pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
 pub(crate) fn html_to_text(html: &str) -> String {
     let document = Html::parse_fragment(html);
     let mut text = TextBuilder::with_capacity(html.len() / 2);
-    let root = document.tree.root();
-    let mut node = root;
-    // Iterative pre-order walk: malformed markup can nest arbitrarily deep.
-    'walk: loop {
-        if text.open(node.value())
-            && let Some(child) = node.first_child()
-        {
-            node = child;
-            continue;
-        }
-        loop {
-            text.close(node.value());
-            if node.id() == root.id() {
-                break 'walk;
+    walk(
+        document.tree.root(),
+        &mut text,
+        |text, node| text.open(node.value()),
+        |text, node| text.close(node.value()),
+    );
+    text.finish()
+}
+
+/// Visits the nodes under `root`, `root` included, in document order and
+/// without recursion (malformed markup can nest arbitrarily deep): `open`
+/// on entering a node, which says whether to visit its children, and
+/// `close` on leaving it, whether its children were visited or not.
+pub(crate) fn walk<'a, S>(
+    root: NodeRef<'a, Node>,
+    state: &mut S,
+    open: impl Fn(&mut S, NodeRef<'a, Node>) -> bool,
+    close: impl Fn(&mut S, NodeRef<'a, Node>),
+) {
+    // The node whose children are not visited, while they pass by.
+    let mut passing = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if passing.is_none() && !open(state, node) {
+                    passing = Some(node.id());
+                }
             }
-            if let Some(sibling) = node.next_sibling() {
-                node = sibling;
-                continue 'walk;
-            }
-            match node.parent() {
-                Some(parent) => node = parent,
-                None => break 'walk,
-            }
+            Edge::Close(node) => match passing {
+                None => close(state, node),
+                Some(id) if id == node.id() => {
+                    passing = None;
+                    close(state, node);
+                }
+                Some(_) => {}
+            },
         }
     }
-    text.finish()
 }
 
 /// How the text walk treats an element.

@@ -9,7 +9,7 @@ mod html;
 mod markdown;
 
 pub(crate) use breaks::line_breaks_to_html;
-pub(crate) use html::{decode_entities, html_to_text};
+pub(crate) use html::{decode_entities, html_to_text, walk};
 pub(crate) use markdown::markdown_to_html;
 
 use crate::error::PostError;
