@@ -109,7 +109,8 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     let searcher = Searcher::open_with(&args.location.index, options)?;
     let response = searcher.search(&request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        let document = sagasu_server::json::SearchResponse::from(&response);
+        println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         render::search_response(&request, &response)?;
     }

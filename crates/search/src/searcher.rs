@@ -27,7 +27,7 @@ use crate::plan::{Plan, Planner, key_query};
 use crate::query;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
-use crate::snippet::{Highlighter, escape};
+use crate::snippet::Highlighter;
 use crate::{Result, SearchOptions, Synonyms};
 
 /// How many of a post's most distinctive words describe it for related
@@ -300,10 +300,7 @@ impl Searcher {
             // A snippet stops early at the deadline: then the page is not whole.
             deadline.check()?;
         }
-        let mut facets = page.facets.finish(FACET_LIMIT);
-        for counts in [&mut facets.tags, &mut facets.categories] {
-            escape_values(counts);
-        }
+        let facets = page.facets.finish(FACET_LIMIT);
         Ok(SearchResponse {
             total: page.total,
             page: request.page,
@@ -402,18 +399,14 @@ impl Searcher {
         })
     }
 
-    /// Every tag with its post count, most used first, escaped.
+    /// Every tag with its post count, most used first.
     pub fn tags(&self) -> Result<Vec<FacetCount>> {
-        let mut tags = self.all_facets()?.all_tags();
-        escape_values(&mut tags);
-        Ok(tags)
+        Ok(self.all_facets()?.all_tags())
     }
 
-    /// Every category with its post count, most used first, escaped.
+    /// Every category with its post count, most used first.
     pub fn categories(&self) -> Result<Vec<FacetCount>> {
-        let mut categories = self.all_facets()?.all_categories();
-        escape_values(&mut categories);
-        Ok(categories)
+        Ok(self.all_facets()?.all_categories())
     }
 
     /// Post counts per year and month.
@@ -436,13 +429,13 @@ impl Searcher {
         let extra = doc
             .get_first(fields.extra)
             .and_then(|value| serde_json::to_value(OwnedValue::from(value)).ok());
-        let metadata = match extra.map(escape_json) {
+        let metadata = match extra {
             Some(serde_json::Value::Object(map)) => map,
             _ => serde_json::Map::new(),
         };
         Ok(Some(Post {
             post: self.summary(&doc),
-            body: escape(first_text(&doc, fields.body).unwrap_or_default()),
+            body: first_text(&doc, fields.body).unwrap_or_default().to_owned(),
             metadata,
         }))
     }
@@ -557,13 +550,13 @@ impl Searcher {
         }
     }
 
-    /// The stored fields every response shows, escaped.
+    /// The stored fields every response shows.
     fn summary(&self, doc: &TantivyDocument) -> PostSummary {
         let fields = &self.store.fields;
-        let text = |field: Field| escape(first_text(doc, field).unwrap_or_default());
+        let text = |field: Field| first_text(doc, field).unwrap_or_default().to_owned();
         let texts = |field: Field| -> Vec<String> {
             doc.get_all(field)
-                .filter_map(|value| value.as_str().map(escape))
+                .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect()
         };
         PostSummary {
@@ -574,7 +567,7 @@ impl Searcher {
             // from an index built before such posts were reported.
             url: first_text(doc, fields.url)
                 .filter(|url| is_safe_url(url))
-                .map(escape)
+                .map(str::to_owned)
                 .unwrap_or_default(),
             date: doc
                 .get_first(fields.date)
@@ -582,7 +575,7 @@ impl Searcher {
                 .map(format_day),
             tags: texts(fields.tags),
             categories: texts(fields.categories),
-            author: first_text(doc, fields.author).map(escape),
+            author: first_text(doc, fields.author).map(str::to_owned),
         }
     }
 }
@@ -608,27 +601,6 @@ fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
                 .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}')))
 }
 
-fn escape_values(counts: &mut [FacetCount]) {
-    for count in counts {
-        count.value = escape(&count.value);
-    }
-}
-
-/// Escapes every string in a JSON value.
-fn escape_json(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match value {
-        Json::String(text) => Json::String(escape(&text)),
-        Json::Array(items) => Json::Array(items.into_iter().map(escape_json).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(key, value)| (escape(&key), escape_json(value)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
     doc.get_first(field).and_then(|value| value.as_str())
 }
@@ -647,6 +619,7 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::plan::WORD_TIER;
+    use crate::snippet::tests::marked;
 
     pub(crate) type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -847,7 +820,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn lookups_escape_and_count_the_whole_archive() -> TestResult {
+    fn lookups_count_the_whole_archive_and_give_the_text_as_written() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
             dir.path(),
@@ -878,7 +851,7 @@ pub(crate) mod tests {
             tags,
             [
                 ("AWS".to_owned(), 2),
-                ("R&amp;D".to_owned(), 1),
+                ("R&D".to_owned(), 1),
                 ("料理".to_owned(), 1)
             ]
         );
@@ -892,7 +865,7 @@ pub(crate) mod tests {
         assert_eq!(years, [(2010, 1, vec![1]), (2009, 2, vec![8, 7])]);
 
         let post = searcher.post("2009-07-11-a.md")?.ok_or("post not found")?;
-        assert_eq!(post.post.title, "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(post.post.title, "<script>alert(1)</script>");
         assert_eq!(
             post.metadata.get("layout"),
             Some(&serde_json::json!("post"))
@@ -1082,9 +1055,8 @@ pub(crate) mod tests {
             ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]
         );
         // Only what was searched is highlighted.
-        let snippet = &response.hits[0].snippet;
         assert_eq!(
-            snippet,
+            marked(&response.hits[0].snippet),
             "<mark>Zabbix</mark> でディスクの空きを<mark>監視</mark>する設定を書いた。"
         );
         Ok(())
@@ -1103,10 +1075,10 @@ pub(crate) mod tests {
         )?;
         let response = searcher.search(&SearchRequest::new("ｲﾝﾌﾗ 行く"))?;
         let hit = &response.hits[0];
-        assert_eq!(hit.post.title, "&lt;b&gt;インフラ&lt;/b&gt;勉強会に行った");
+        assert_eq!(hit.post.title, "<b>インフラ</b>勉強会に行った");
         assert_eq!(
-            hit.title_highlight,
-            "&lt;b&gt;<mark>インフラ</mark>&lt;/b&gt;勉強会に<mark>行っ</mark>た"
+            marked(&hit.title_highlight),
+            "<b><mark>インフラ</mark></b>勉強会に<mark>行っ</mark>た"
         );
         Ok(())
     }
@@ -1169,7 +1141,8 @@ pub(crate) mod tests {
             related
                 .hits
                 .iter()
-                .all(|hit| hit.title_highlight == hit.post.title)
+                .all(|hit| hit.title_highlight.text == hit.post.title
+                    && hit.title_highlight.marks.is_empty())
         );
         Ok(())
     }
@@ -1190,7 +1163,7 @@ pub(crate) mod tests {
         let deadline = Deadline::after(Duration::from_secs(60));
         let response = searcher.search_within(&SearchRequest::new("勉強会"), deadline)?;
         assert_eq!(response.total, 1);
-        let snippet = &response.hits[0].snippet;
+        let snippet = marked(&response.hits[0].snippet);
         assert!(
             snippet.starts_with("今日も<mark>勉強会</mark>に行った。"),
             "{snippet}"
@@ -1227,7 +1200,7 @@ pub(crate) mod tests {
         assert_eq!(url_of("data:text/html,<b>"), "");
         assert_eq!(
             url_of("https://example.com/?a=1&b=2"),
-            "https://example.com/?a=1&amp;b=2"
+            "https://example.com/?a=1&b=2"
         );
         assert_eq!(url_of("/2020/01/01/a/"), "/2020/01/01/a/");
         Ok(())
