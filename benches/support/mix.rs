@@ -245,7 +245,8 @@ pub fn generate(root: &Path, searcher: &Searcher) -> Vec<Query> {
         list: crate::archive::posts(root),
     };
     assert!(!posts.list.is_empty(), "no posts under {}", root.display());
-    let analyzer = searcher.analyzer().clone();
+    // The analyzer `open_searcher`'s index was built with: no user dictionary.
+    let analyzer = Analyzer::new().expect("the dictionary loads");
     let lcg = &mut Lcg(SEED);
     let n = posts.list.len();
 

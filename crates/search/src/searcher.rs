@@ -234,11 +234,6 @@ impl Searcher {
         hasher.finish()
     }
 
-    /// The analyzer the index was built with.
-    pub fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
-    }
-
     /// Runs a search. With [`MatchMode::All`], a search that finds nothing
     /// is retried with its words typed without spaces searched by their
     /// content words (see the `split` module; the response lists them in
