@@ -30,21 +30,24 @@ mod capped;
 mod deadline;
 mod error;
 mod facets;
+mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
 mod options;
 mod plan;
 pub mod query;
-mod readings;
+mod ranking;
 mod request;
 mod response;
 mod searcher;
 mod snippet;
 mod split;
 mod synonyms;
+mod words;
 
 pub use deadline::Deadline;
 pub use error::Error;
+pub use follow::Reloads;
 pub use options::SearchOptions;
 pub use request::{
     DateBound, MAX_FILTERS, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MatchMode,
@@ -55,7 +58,7 @@ pub use response::{
     SearchResponse, SplitWord, YearCount,
 };
 pub use sagasu_analyzer::UserDictionary;
-pub use searcher::{Reloads, Searcher, Stats};
+pub use searcher::{Searcher, Stats};
 pub use snippet::SNIPPET_CHARS;
 pub use synonyms::Synonyms;
 

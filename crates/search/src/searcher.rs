@@ -1,38 +1,32 @@
 //! Running searches and lookups against an index.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
-use sagasu_analyzer::{Analyzer, is_informative};
+use sagasu_analyzer::Analyzer;
 use sagasu_indexer::post::is_safe_url;
 use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::{Directory, WatchCallback, WatchHandle};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::deadline::{Deadline, DeadlineQuery};
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
-use crate::plan::{Plan, Planner, key_query};
+use crate::follow::{Follow, Reloads};
+use crate::plan::{Plan, Planner};
 use crate::query;
+use crate::ranking;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
 use crate::snippet::Highlighter;
 use crate::{Result, SearchOptions, Synonyms};
-
-/// How many of a post's most distinctive words describe it for related
-/// posts.
-const RELATED_TERMS: usize = 24;
 
 /// An open index, ready for searches. Share it between threads: searches
 /// take `&self`, and the reader follows new commits on its own.
@@ -44,92 +38,6 @@ pub struct Searcher {
     follow: Arc<Follow>,
     /// Keeps [`Follow::reload`] registered for each change of the commit file.
     _watch: WatchHandle,
-}
-
-/// How often a commit that could not be loaded is tried again: the commit
-/// file does not change when the files it names arrive after it.
-const RELOAD_RETRY: Duration = Duration::from_millis(500);
-
-/// The reader's side of following commits.
-struct Follow {
-    reader: IndexReader,
-    index: tantivy::Index,
-    reloads: Mutex<Reloads>,
-    /// Whether a thread is trying a failed reload again.
-    retrying: AtomicBool,
-}
-
-impl Follow {
-    /// Loads the current commit; when that fails, the commit before keeps
-    /// serving, and a thread tries again every [`RELOAD_RETRY`] until it
-    /// succeeds (or the searcher is gone).
-    fn reload(self: &Arc<Self>) {
-        if self.try_reload() || self.retrying.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let follow = Arc::downgrade(self);
-        let retry = move || {
-            loop {
-                std::thread::sleep(RELOAD_RETRY);
-                let Some(follow) = follow.upgrade() else {
-                    return;
-                };
-                if follow.try_reload() {
-                    follow.retrying.store(false, Ordering::Release);
-                    return;
-                }
-            }
-        };
-        if std::thread::Builder::new()
-            .name("sagasu-reload".to_owned())
-            .spawn(retry)
-            .is_err()
-        {
-            // The next change of the commit file tries again.
-            self.retrying.store(false, Ordering::Release);
-        }
-    }
-
-    /// One reload, recorded; whether it succeeded.
-    fn try_reload(&self) -> bool {
-        let outcome = self.reader.reload().and_then(|()| self.index.load_metas());
-        let mut reloads = self.reloads.lock().unwrap_or_else(PoisonError::into_inner);
-        match outcome {
-            Ok(meta) => {
-                if meta.opstamp != reloads.commit {
-                    reloads.loaded += 1;
-                }
-                reloads.commit = meta.opstamp;
-                reloads.last_loaded = Some(SystemTime::now());
-                reloads.last_error = None;
-                true
-            }
-            Err(err) => {
-                reloads.failed += 1;
-                reloads.last_error = Some(err.to_string());
-                false
-            }
-        }
-    }
-}
-
-/// How the reader follows the index's commits: which one it serves, when it
-/// last loaded one, and why it could not when its last try failed (a commit
-/// whose segment files are not all there yet: the one before keeps serving).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reloads {
-    /// The opstamp of the commit searches see: it grows with every commit,
-    /// and is the same in every copy of one index.
-    pub commit: u64,
-    /// New commits loaded since the index was opened.
-    pub loaded: u64,
-    /// When the commit file was last loaded, whether or not it named a new
-    /// commit (or when the index was opened).
-    pub last_loaded: Option<SystemTime>,
-    /// Attempts that failed since the index was opened.
-    pub failed: u64,
-    /// Why the last attempt failed; `None` once one succeeds.
-    pub last_error: Option<String>,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -180,16 +88,8 @@ impl Searcher {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let follow = Arc::new(Follow {
-            reader: reader.clone(),
-            index: store.index.clone(),
-            reloads: Mutex::new(Reloads {
-                commit: store.index.load_metas()?.opstamp,
-                last_loaded: Some(SystemTime::now()),
-                ..Reloads::default()
-            }),
-            retrying: AtomicBool::new(false),
-        });
+        let commit = store.index.load_metas()?.opstamp;
+        let follow = Follow::new(reader.clone(), store.index.clone(), commit);
         let on_commit = Arc::clone(&follow);
         let watch = store
             .index
@@ -207,11 +107,7 @@ impl Searcher {
 
     /// How the reader has followed the index's commits so far.
     pub fn reloads(&self) -> Reloads {
-        self.follow
-            .reloads
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.follow.reloads()
     }
 
     /// The number of posts searches see.
@@ -329,12 +225,7 @@ impl Searcher {
         let query = &DeadlineQuery::new(plan.query.box_clone(), deadline);
         let page = match request.sort {
             Sort::Relevance if plan.has_text => {
-                let by_score = (SortBySimilarityScore, Order::Desc);
-                let collector = (
-                    top.order_by((by_score, (date(), Order::Desc))),
-                    Count,
-                    FacetCollector,
-                );
+                let collector = (top.order_by(ranking::by_relevance()), Count, FacetCollector);
                 let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top
                     .into_iter()
@@ -444,80 +335,20 @@ impl Searcher {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(address)?;
-        let fields = &self.store.fields;
-        let text = format!(
-            "{}\n{}",
-            first_text(&doc, fields.title).unwrap_or_default(),
-            first_text(&doc, fields.body).unwrap_or_default()
-        );
-        let mut frequencies: HashMap<String, u32> = HashMap::new();
-        for term in self.analyzer.analyze(&text)?.terms {
-            if is_descriptive(&term) {
-                *frequencies.entry(term.text).or_default() += 1;
-            }
-        }
-        let docs = searcher.num_docs().max(1);
-        let mut weighted = Vec::with_capacity(frequencies.len());
-        for (text, frequency) in frequencies {
-            let term = Term::from_field_text(fields.body_terms, &text);
-            let doc_freq = searcher.doc_freq(&term)?;
-            // A word no other post has cannot relate it to one, and a word
-            // in most posts says nothing about this one.
-            if doc_freq < 2 || doc_freq * 2 > docs {
-                continue;
-            }
-            let idf = (docs as f32 / doc_freq as f32).ln();
-            weighted.push(((frequency as f32).sqrt() * idf, text));
-        }
-        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        weighted.truncate(RELATED_TERMS);
-
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (weight, text) in &weighted {
-            for field in [fields.title_terms, fields.body_terms] {
-                let term = TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), *weight)),
-                ));
-            }
-        }
-        // A shared tag is a strong sign of a related post, as strong as its
-        // two most distinctive words; a shared category, one.
-        let strongest = weighted.first().map_or(1.0, |(weight, _)| *weight);
-        for (field, names, boost) in [
-            (fields.tag, fields.tags, 2.0 * strongest),
-            (fields.category, fields.categories, strongest),
-        ] {
-            for name in doc.get_all(names).filter_map(|value| value.as_str()) {
-                let name_query = ConstScoreQuery::new(key_query(field, name), boost);
-                clauses.push((Occur::Should, Box::new(name_query)));
-            }
-        }
-        if clauses.is_empty() {
+        let planner = Planner {
+            fields: &self.store.fields,
+            analyzer: &self.analyzer,
+            index: Some(&searcher),
+        };
+        let Some(query) = planner.related(&searcher, id, &doc)? else {
             return Ok(Some(Related {
                 id: id.to_owned(),
                 hits: Vec::new(),
             }));
-        }
-        let path = Term::from_field_text(fields.id, id);
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(path, IndexRecordOption::Basic)),
-        ));
-        let query = BooleanQuery::new(clauses);
-        let top = TopDocs::with_limit(limit.max(1)).order_by((
-            (SortBySimilarityScore, Order::Desc),
-            (
-                SortByStaticFastValue::<DateTime>::for_field(schema::DATE),
-                Order::Desc,
-            ),
-        ));
+        };
+        let top = TopDocs::with_limit(limit.max(1)).order_by(ranking::by_relevance());
         let mut hits = Vec::new();
-        for ((score, _), address) in searcher.search(&query, &top)? {
+        for ((score, _), address) in searcher.search(query.as_ref(), &top)? {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, score, &Highlighter::default()));
         }
@@ -582,21 +413,7 @@ struct Page {
     facets: RawFacets,
 }
 
-/// Words that say what a post is about: the informative words a question
-/// searches for ([`is_informative`]), of them the nouns and unknown words
-/// (names), and not numbers or single kana or Latin letters.
-fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
-    is_informative(term.part_of_speech, &term.text)
-        && matches!(term.part_of_speech, "名詞" | "未知語")
-        && !term.text.chars().all(|c| c.is_ascii_digit())
-        && (term.text.chars().count() > 1
-            || term
-                .text
-                .chars()
-                .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}')))
-}
-
-fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
+pub(crate) fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
     doc.get_first(field).and_then(|value| value.as_str())
 }
 
@@ -609,11 +426,12 @@ fn format_day(date: DateTime) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::path::Path;
+    use std::time::Duration;
 
     use sagasu_indexer::IndexOptions;
 
     use super::*;
-    use crate::plan::WORD_TIER;
+    use crate::ranking::WORD_TIER;
     use crate::snippet::tests::marked;
 
     pub(crate) type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;

@@ -26,9 +26,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized, is_informative, query_reading};
+use sagasu_analyzer::{Analyzer, Normalized, query_reading};
 
-use crate::plan::potential_form;
+use crate::words::{is_informative, potential_form};
 use crate::{Deadline, Highlighted};
 
 /// Target snippet length, in characters.
