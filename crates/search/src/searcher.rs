@@ -431,7 +431,6 @@ pub(crate) mod tests {
     use sagasu_indexer::IndexOptions;
 
     use super::*;
-    use crate::ranking::WORD_TIER;
     use crate::snippet::tests::marked;
 
     pub(crate) type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
@@ -462,37 +461,6 @@ pub(crate) mod tests {
             .iter()
             .map(|hit| hit.post.id.as_str())
             .collect()
-    }
-
-    #[test]
-    fn word_matches_outrank_substring_matches_and_ties_go_to_newer_posts() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-old.md", "title: 古い記事", "サーバを移行した。"),
-                (
-                    "2012-01-01-new.md",
-                    "title: 新しい記事",
-                    "サーバを移行した。",
-                ),
-                (
-                    "2011-01-01-part.md",
-                    "title: 部分一致",
-                    "サーバント設計の話。",
-                ),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("サーバ"))?;
-        assert_eq!(
-            ids(&response),
-            [
-                "2012-01-01-new.md",
-                "2010-01-01-old.md",
-                "2011-01-01-part.md"
-            ]
-        );
-        Ok(())
     }
 
     #[test]
@@ -566,44 +534,6 @@ pub(crate) mod tests {
         assert!(!searcher.search(&request)?.relaxed);
         request.match_mode = MatchMode::Any;
         assert_eq!(searcher.search(&request)?.total, 2);
-        Ok(())
-    }
-
-    #[test]
-    fn a_relaxed_search_ranks_by_coverage_above_a_floor() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-three.md",
-                    "title: 旅",
-                    "北海道で牧場と温泉に寄った。",
-                ),
-                ("2011-01-01-two.md", "title: 旅", "北海道の牧場。"),
-                (
-                    "2012-01-01-one.md",
-                    "title: 旅",
-                    "温泉に行った。温泉、温泉。",
-                ),
-            ],
-        )?;
-        // No post has all four words: the posts with at least two of them,
-        // the one with three first, however often the other has one.
-        let response = searcher.search(&SearchRequest::new("北海道 牧場 温泉 灯台"))?;
-        assert!(response.relaxed);
-        assert_eq!(ids(&response), ["2010-01-01-three.md", "2011-01-01-two.md"]);
-        // `any` typed on purpose has no floor.
-        let mut request = SearchRequest::new("北海道 牧場 温泉 灯台");
-        request.match_mode = MatchMode::Any;
-        assert_eq!(
-            ids(&searcher.search(&request)?),
-            [
-                "2010-01-01-three.md",
-                "2011-01-01-two.md",
-                "2012-01-01-one.md"
-            ]
-        );
         Ok(())
     }
 
@@ -700,48 +630,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_substring_match_never_outranks_a_word_match() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let many = "東京都の税金。".repeat(30);
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-kyoto.md", "title: 旅行", "京都に行った。"),
-                (
-                    "2012-01-01-tokyo.md",
-                    "title: 東京都の東京都の税金",
-                    many.as_str(),
-                ),
-                ("2011-01-01-both.md", "title: 税金", "京都の税金。"),
-            ],
-        )?;
-        // 東京都 contains 京都 (found), but only as a substring: below both
-        // posts with the word, however often and wherever it occurs.
-        let response = searcher.search(&SearchRequest::new("京都"))?;
-        assert_eq!(
-            ids(&response),
-            [
-                "2011-01-01-both.md",
-                "2010-01-01-kyoto.md",
-                "2012-01-01-tokyo.md"
-            ]
-        );
-        let word = response.hits[1].score;
-        let substring = response.hits[2].score;
-        assert!(
-            word >= WORD_TIER && substring < WORD_TIER,
-            "{word} {substring}"
-        );
-        // With two words, more of them as words ranks first.
-        let response = searcher.search(&SearchRequest::new("京都 税金"))?;
-        assert_eq!(
-            ids(&response),
-            ["2011-01-01-both.md", "2012-01-01-tokyo.md"]
-        );
-        Ok(())
-    }
-
-    #[test]
     fn one_character_queries_find_every_post_with_the_character() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
@@ -779,52 +667,6 @@ pub(crate) mod tests {
             expected.sort_unstable();
             assert_eq!(found, expected, "{query}");
         }
-        Ok(())
-    }
-
-    #[test]
-    fn a_tag_or_category_named_in_the_query_boosts_its_posts() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-tagged.md",
-                    "title: 監視の設定\ntags: [Zabbix]",
-                    "設定を見直した。",
-                ),
-                (
-                    "2012-01-01-mention.md",
-                    "title: Zabbix と Zabbix\ntags: [other]",
-                    "Zabbix の話。Zabbix を入れた。",
-                ),
-                ("2011-01-01-none.md", "title: 無関係", "関係ない話。"),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("ｚａｂｂｉｘ"))?;
-        assert_eq!(
-            ids(&response),
-            ["2010-01-01-tagged.md", "2012-01-01-mention.md"]
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn words_near_each_other_rank_above_scattered_ones() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let filler = "今日は天気の話をします。".repeat(10);
-        // The near post is the longer one: BM25 alone would put it second.
-        let near = format!("{filler}インフラの勉強会に行った。{filler}");
-        let scattered = format!("インフラの話。{filler}勉強会の話。");
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-near.md", "title: 記録", near.as_str()),
-                ("2012-01-01-far.md", "title: 記録", scattered.as_str()),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("インフラ 勉強会"))?;
-        assert_eq!(ids(&response), ["2010-01-01-near.md", "2012-01-01-far.md"]);
         Ok(())
     }
 
@@ -892,70 +734,6 @@ pub(crate) mod tests {
         assert_eq!(
             marked(&hit.title_highlight),
             "<b><mark>インフラ</mark></b>勉強会に<mark>行っ</mark>た"
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn related_posts_share_informative_words_tags_and_categories() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-target.md",
-                    "title: レプリケーションの遅延\ntags: [MySQL]\ncategories: [Tech]",
-                    "スレーブのレプリケーション遅延を監視する。どうすればいいのかという方法のこと。",
-                ),
-                (
-                    "2011-01-01-words.md",
-                    "title: スレーブを増やす\ncategories: [Life]",
-                    "レプリケーションのスレーブを増やした。遅延は小さい。",
-                ),
-                (
-                    "2012-01-01-tag.md",
-                    "title: バックアップ\ntags: [mysql]\ncategories: [Life]",
-                    "ダンプを取る。",
-                ),
-                (
-                    "2013-01-01-category.md",
-                    "title: 料理\ncategories: [tech]",
-                    "カレーを作る。",
-                ),
-                (
-                    "2014-01-01-stopwords.md",
-                    "title: 雑記\ncategories: [Life]",
-                    "どうすればいいのかという方法のこと。",
-                ),
-                (
-                    "2015-01-01-other.md",
-                    "title: 散歩\ncategories: [Life]",
-                    "川沿いを歩いた。",
-                ),
-            ],
-        )?;
-        let related = searcher
-            .related("2010-01-01-target.md", 10)?
-            .ok_or("post not found")?;
-        let found: Vec<&str> = related
-            .hits
-            .iter()
-            .map(|hit| hit.post.id.as_str())
-            .collect();
-        assert_eq!(
-            found,
-            [
-                "2011-01-01-words.md",
-                "2012-01-01-tag.md",
-                "2013-01-01-category.md"
-            ]
-        );
-        assert!(
-            related
-                .hits
-                .iter()
-                .all(|hit| hit.title_highlight.text == hit.post.title
-                    && hit.title_highlight.marks.is_empty())
         );
         Ok(())
     }
