@@ -109,7 +109,8 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     let searcher = Searcher::open_with(&args.location.index, options)?;
     let response = searcher.search(&request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        let document = sagasu_server::json::SearchResponse::from(&response);
+        println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         render::search_response(&request, &response)?;
     }
@@ -268,16 +269,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         let mut watcher = None;
         let first_run = if args.watch {
             let (first, first_report) = std::sync::mpsc::channel();
-            watcher = Some(sagasu_server::watch(
-                args.posts,
-                index,
-                options,
-                move |report| {
+            watcher = Some(
+                sagasu_server::watch(args.posts, index, options, move |report| {
                     log_report(&report);
                     // Only the first run is waited for; later sends find no receiver.
                     let _ = first.send(report.is_ok());
-                },
-            )?);
+                })
+                .context("cannot watch the posts")?,
+            );
             tokio::task::spawn_blocking(move || first_report.recv().unwrap_or(false)).await?
         } else if !args.posts.is_empty() {
             let posts = args.posts;

@@ -9,7 +9,7 @@ use anstream::println;
 use anstyle::{AnsiColor, Style};
 use sagasu_analyzer::Analysis;
 use sagasu_indexer::{Report, SkipKind};
-use sagasu_search::{SearchRequest, SearchResponse, Stats};
+use sagasu_search::{Highlighted, SearchRequest, SearchResponse, Stats};
 
 const TITLE: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -173,14 +173,10 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
         );
     }
     for split in &response.split {
-        let words: Vec<String> = split
-            .words
-            .iter()
-            .map(|word| format!("{:?}", unescape(word)))
-            .collect();
+        let words: Vec<String> = split.words.iter().map(|word| format!("{word:?}")).collect();
         println!(
             "{DIM}No post has {:?}; showing posts with {}.{DIM:#}",
-            unescape(&split.text),
+            split.text,
             and_list(&words)
         );
     }
@@ -190,47 +186,37 @@ pub fn search_response(request: &SearchRequest, response: &SearchResponse) -> st
     for hit in &response.hits {
         println!();
         let post = &hit.post;
-        println!("{TITLE}{}{TITLE:#}", unescape(&post.title));
+        println!("{TITLE}{}{TITLE:#}", post.title);
         let mut meta = vec![
             post.date.clone().unwrap_or_else(|| "----------".to_owned()),
-            unescape(&post.url),
+            post.url.clone(),
         ];
         if !post.tags.is_empty() {
             meta.push(
                 post.tags
                     .iter()
-                    .map(|t| format!("#{}", unescape(t)))
+                    .map(|t| format!("#{t}"))
                     .collect::<Vec<_>>()
                     .join(" "),
             );
         }
         println!("  {DIM}{}{DIM:#}", meta.join("  "));
-        if !hit.snippet.is_empty() {
+        if !hit.snippet.text.is_empty() {
             println!("  {}", terminal_snippet(&hit.snippet));
         }
     }
     std::io::stdout().flush()
 }
 
-/// The text of an escaped display string (the read side escapes them for
-/// HTML pages).
-fn unescape(text: &str) -> String {
-    html_escape::decode_html_entities(text).into_owned()
-}
-
-/// Turns an HTML snippet into terminal text: entities decoded, `<mark>` as
-/// colour.
-fn terminal_snippet(snippet: &str) -> String {
+/// A snippet as terminal text, its matches in colour.
+fn terminal_snippet(snippet: &Highlighted) -> String {
     let mut out = String::new();
-    for (i, piece) in snippet.split("<mark>").enumerate() {
-        let (marked, rest) = match (i, piece.split_once("</mark>")) {
-            (0, _) | (_, None) => ("", piece),
-            (_, Some((marked, rest))) => (marked, rest),
-        };
-        if !marked.is_empty() {
-            out.push_str(&format!("{MARK}{}{MARK:#}", unescape(marked)));
+    for (piece, mark) in snippet.pieces() {
+        if !mark {
+            out.push_str(piece);
+        } else if !piece.is_empty() {
+            out.push_str(&format!("{MARK}{piece}{MARK:#}"));
         }
-        out.push_str(&unescape(rest));
     }
     out
 }

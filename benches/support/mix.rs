@@ -142,17 +142,6 @@ pub fn query_string(params: &[(&str, String)]) -> String {
     out
 }
 
-/// HTML entities undone: `Searcher::tags` and `categories` escape names for
-/// display, requests take them as written.
-fn unescape(value: &str) -> String {
-    value
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// A 64-bit linear congruential generator (Knuth's MMIX constants): enough
 /// to draw posts evenly, and the same sequence on every machine.
 #[derive(Debug)]
@@ -256,17 +245,15 @@ pub fn generate(root: &Path, searcher: &Searcher) -> Vec<Query> {
         list: crate::archive::posts(root),
     };
     assert!(!posts.list.is_empty(), "no posts under {}", root.display());
-    let analyzer = searcher.analyzer().clone();
+    // The analyzer `open_searcher`'s index was built with: no user dictionary.
+    let analyzer = Analyzer::new().expect("the dictionary loads");
     let lcg = &mut Lcg(SEED);
     let n = posts.list.len();
 
     let by_key = |values: Vec<sagasu_search::FacetCount>| -> HashMap<String, String> {
         values
             .into_iter()
-            .map(|v| {
-                let value = unescape(&v.value);
-                (normalize_key(&value), value)
-            })
+            .map(|v| (normalize_key(&v.value), v.value))
             .collect()
     };
     let tags = by_key(searcher.tags().expect("tags can be listed"));

@@ -22,11 +22,6 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
-    /// Whether the query has no clause at all.
-    pub fn is_empty(&self) -> bool {
-        self.must.is_empty() && self.must_not.is_empty()
-    }
-
     /// Every positive text atom, for highlighting.
     pub fn positive_texts(&self) -> impl Iterator<Item = &str> {
         self.must.iter().flatten().filter_map(|atom| match atom {
@@ -256,8 +251,8 @@ mod tests {
         );
         assert_eq!(parse("tag:").must, vec![vec![word("tag:")]]);
         assert_eq!(parse(r#"say"what"#).must, vec![vec![word("saywhat")]]);
-        assert!(parse("  ").is_empty());
-        assert!(parse(r#""""#).is_empty());
+        assert_eq!(parse("  "), ParsedQuery::default());
+        assert_eq!(parse(r#""""#), ParsedQuery::default());
     }
 
     #[test]

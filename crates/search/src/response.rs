@@ -1,17 +1,19 @@
-//! The documents the read side returns: what `sagasu search --json` prints
-//! and what the HTTP API serves.
+//! The documents the read side returns, as plain text.
 //!
-//! Every display string (titles, URLs, names, snippets, metadata) is
-//! HTML-escaped, so a page can insert it as markup and a post titled
-//! `<script>…</script>` stays inert. Snippets and title highlights add
-//! `<mark>` around matches.
-//! Ids (`id`, `path`) are identifiers and come back as they are: URL-encode
-//! one to look a post up, and escape it to display it.
+//! Display strings (titles, URLs, names, bodies, metadata) are the post's
+//! text as it is, and highlighted strings (snippets, title highlights) are
+//! [`Highlighted`]: the text and the ranges of it to mark. Each edge renders
+//! them for its medium, once: the HTTP API (and `sagasu search --json`)
+//! HTML-escapes them and wraps the marks in `<mark>` (`sagasu_server`'s
+//! `json` module), the terminal styles the marks.
+//! Ids (`id`, `path`) are identifiers: URL-encode one to look a post up.
+
+use std::ops::Range;
 
 use serde::Serialize;
 
 /// One page of results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchResponse {
     /// Posts matching the query and filters, over all pages.
     pub total: usize,
@@ -37,53 +39,81 @@ pub struct SearchResponse {
 }
 
 /// A word typed without spaces, searched by its content words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitWord {
-    /// The word as typed, escaped.
+    /// The word as typed.
     pub text: String,
-    /// Its content words, all of which the posts found have, escaped.
+    /// Its content words, all of which the posts found have.
     pub words: Vec<String>,
 }
 
 /// What every post in a response says about itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostSummary {
     /// The post's id: its file's path relative to the site root, with
     /// `#KEY` for one post of an export file (`wordpress.xml#42`).
     pub id: String,
     /// The file it was read from, relative to the site root.
     pub path: String,
-    /// Title, escaped.
+    /// Title.
     pub title: String,
-    /// Permalink, escaped.
+    /// Permalink.
     pub url: String,
     /// Day of the post, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Tags as written, escaped.
+    /// Tags as written.
     pub tags: Vec<String>,
-    /// Categories as written, escaped.
+    /// Categories as written.
     pub categories: Vec<String>,
-    /// Author, when the post names one, escaped.
+    /// Author, when the post names one.
     pub author: Option<String>,
 }
 
 /// One matching post.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// The post.
-    #[serde(flatten)]
     pub post: PostSummary,
-    /// The title, HTML-escaped like `title`, with the query's matches in
-    /// `<mark>` (none for related posts).
-    pub title_highlight: String,
-    /// The best passage, HTML-escaped, with matches in `<mark>`.
-    pub snippet: String,
+    /// The title on one line, with the query's matches marked (none for
+    /// related posts).
+    pub title_highlight: Highlighted,
+    /// The best passage, on one line, with the query's matches marked (see
+    /// the `snippet` module).
+    pub snippet: Highlighted,
     /// Relevance score (0 when no query words were given).
     pub score: f32,
 }
 
+/// Text with the ranges to mark in it: the matches of a query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` to mark, in order and non-overlapping, each on
+    /// character boundaries.
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Highlighted {
+    /// The text cut at the marks, in order: each piece, and whether it is
+    /// marked. Every mark is a piece; unmarked pieces may be empty.
+    pub fn pieces(&self) -> impl Iterator<Item = (&str, bool)> {
+        let starts = std::iter::once(0).chain(self.marks.iter().map(|mark| mark.end));
+        let rest = self.marks.last().map_or(0, |mark| mark.end);
+        starts
+            .zip(&self.marks)
+            .flat_map(|(from, mark)| {
+                [
+                    (&self.text[from..mark.start], false),
+                    (&self.text[mark.clone()], true),
+                ]
+            })
+            .chain(std::iter::once((&self.text[rest..], false)))
+    }
+}
+
 /// Facet counts over the whole result set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facets {
     /// Tags, most frequent first.
     pub tags: Vec<FacetCount>,
@@ -127,19 +157,18 @@ pub struct MonthCount {
 }
 
 /// One post's stored fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Post {
     /// The post.
-    #[serde(flatten)]
     pub post: PostSummary,
-    /// The body as plain text, escaped.
+    /// The body as plain text.
     pub body: String,
-    /// Other front matter keys, with strings escaped.
+    /// Other front matter keys.
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Posts like one post.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Related {
     /// The post they are like.
     pub id: String,

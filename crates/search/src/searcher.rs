@@ -1,38 +1,32 @@
 //! Running searches and lookups against an index.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
-use sagasu_analyzer::{Analyzer, is_informative};
+use sagasu_analyzer::Analyzer;
 use sagasu_indexer::post::is_safe_url;
 use sagasu_indexer::{Provenance, SagasuIndex, schema};
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::{Directory, WatchCallback, WatchHandle};
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::deadline::{Deadline, DeadlineQuery};
 use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
-use crate::plan::{Plan, Planner, key_query};
+use crate::follow::{Follow, Reloads};
+use crate::plan::{Plan, Planner};
 use crate::query;
+use crate::ranking;
 use crate::request::{MatchMode, SearchRequest, Sort};
 use crate::response::{Archive, FacetCount, Hit, Post, PostSummary, Related, SearchResponse};
-use crate::snippet::{Highlighter, escape};
+use crate::snippet::Highlighter;
 use crate::{Result, SearchOptions, Synonyms};
-
-/// How many of a post's most distinctive words describe it for related
-/// posts.
-const RELATED_TERMS: usize = 24;
 
 /// An open index, ready for searches. Share it between threads: searches
 /// take `&self`, and the reader follows new commits on its own.
@@ -44,92 +38,6 @@ pub struct Searcher {
     follow: Arc<Follow>,
     /// Keeps [`Follow::reload`] registered for each change of the commit file.
     _watch: WatchHandle,
-}
-
-/// How often a commit that could not be loaded is tried again: the commit
-/// file does not change when the files it names arrive after it.
-const RELOAD_RETRY: Duration = Duration::from_millis(500);
-
-/// The reader's side of following commits.
-struct Follow {
-    reader: IndexReader,
-    index: tantivy::Index,
-    reloads: Mutex<Reloads>,
-    /// Whether a thread is trying a failed reload again.
-    retrying: AtomicBool,
-}
-
-impl Follow {
-    /// Loads the current commit; when that fails, the commit before keeps
-    /// serving, and a thread tries again every [`RELOAD_RETRY`] until it
-    /// succeeds (or the searcher is gone).
-    fn reload(self: &Arc<Self>) {
-        if self.try_reload() || self.retrying.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let follow = Arc::downgrade(self);
-        let retry = move || {
-            loop {
-                std::thread::sleep(RELOAD_RETRY);
-                let Some(follow) = follow.upgrade() else {
-                    return;
-                };
-                if follow.try_reload() {
-                    follow.retrying.store(false, Ordering::Release);
-                    return;
-                }
-            }
-        };
-        if std::thread::Builder::new()
-            .name("sagasu-reload".to_owned())
-            .spawn(retry)
-            .is_err()
-        {
-            // The next change of the commit file tries again.
-            self.retrying.store(false, Ordering::Release);
-        }
-    }
-
-    /// One reload, recorded; whether it succeeded.
-    fn try_reload(&self) -> bool {
-        let outcome = self.reader.reload().and_then(|()| self.index.load_metas());
-        let mut reloads = self.reloads.lock().unwrap_or_else(PoisonError::into_inner);
-        match outcome {
-            Ok(meta) => {
-                if meta.opstamp != reloads.commit {
-                    reloads.loaded += 1;
-                }
-                reloads.commit = meta.opstamp;
-                reloads.last_loaded = Some(SystemTime::now());
-                reloads.last_error = None;
-                true
-            }
-            Err(err) => {
-                reloads.failed += 1;
-                reloads.last_error = Some(err.to_string());
-                false
-            }
-        }
-    }
-}
-
-/// How the reader follows the index's commits: which one it serves, when it
-/// last loaded one, and why it could not when its last try failed (a commit
-/// whose segment files are not all there yet: the one before keeps serving).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reloads {
-    /// The opstamp of the commit searches see: it grows with every commit,
-    /// and is the same in every copy of one index.
-    pub commit: u64,
-    /// New commits loaded since the index was opened.
-    pub loaded: u64,
-    /// When the commit file was last loaded, whether or not it named a new
-    /// commit (or when the index was opened).
-    pub last_loaded: Option<SystemTime>,
-    /// Attempts that failed since the index was opened.
-    pub failed: u64,
-    /// Why the last attempt failed; `None` once one succeeds.
-    pub last_error: Option<String>,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -180,16 +88,8 @@ impl Searcher {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let follow = Arc::new(Follow {
-            reader: reader.clone(),
-            index: store.index.clone(),
-            reloads: Mutex::new(Reloads {
-                commit: store.index.load_metas()?.opstamp,
-                last_loaded: Some(SystemTime::now()),
-                ..Reloads::default()
-            }),
-            retrying: AtomicBool::new(false),
-        });
+        let commit = store.index.load_metas()?.opstamp;
+        let follow = Follow::new(reader.clone(), store.index.clone(), commit);
         let on_commit = Arc::clone(&follow);
         let watch = store
             .index
@@ -207,11 +107,7 @@ impl Searcher {
 
     /// How the reader has followed the index's commits so far.
     pub fn reloads(&self) -> Reloads {
-        self.follow
-            .reloads
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.follow.reloads()
     }
 
     /// The number of posts searches see.
@@ -232,11 +128,6 @@ impl Searcher {
             .segments()
             .hash(&mut hasher);
         hasher.finish()
-    }
-
-    /// The analyzer the index was built with.
-    pub fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
     }
 
     /// Runs a search. With [`MatchMode::All`], a search that finds nothing
@@ -300,10 +191,7 @@ impl Searcher {
             // A snippet stops early at the deadline: then the page is not whole.
             deadline.check()?;
         }
-        let mut facets = page.facets.finish(FACET_LIMIT);
-        for counts in [&mut facets.tags, &mut facets.categories] {
-            escape_values(counts);
-        }
+        let facets = page.facets.finish(FACET_LIMIT);
         Ok(SearchResponse {
             total: page.total,
             page: request.page,
@@ -337,12 +225,7 @@ impl Searcher {
         let query = &DeadlineQuery::new(plan.query.box_clone(), deadline);
         let page = match request.sort {
             Sort::Relevance if plan.has_text => {
-                let by_score = (SortBySimilarityScore, Order::Desc);
-                let collector = (
-                    top.order_by((by_score, (date(), Order::Desc))),
-                    Count,
-                    FacetCollector,
-                );
+                let collector = (top.order_by(ranking::by_relevance()), Count, FacetCollector);
                 let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top
                     .into_iter()
@@ -402,18 +285,14 @@ impl Searcher {
         })
     }
 
-    /// Every tag with its post count, most used first, escaped.
+    /// Every tag with its post count, most used first.
     pub fn tags(&self) -> Result<Vec<FacetCount>> {
-        let mut tags = self.all_facets()?.all_tags();
-        escape_values(&mut tags);
-        Ok(tags)
+        Ok(self.all_facets()?.all_tags())
     }
 
-    /// Every category with its post count, most used first, escaped.
+    /// Every category with its post count, most used first.
     pub fn categories(&self) -> Result<Vec<FacetCount>> {
-        let mut categories = self.all_facets()?.all_categories();
-        escape_values(&mut categories);
-        Ok(categories)
+        Ok(self.all_facets()?.all_categories())
     }
 
     /// Post counts per year and month.
@@ -436,13 +315,13 @@ impl Searcher {
         let extra = doc
             .get_first(fields.extra)
             .and_then(|value| serde_json::to_value(OwnedValue::from(value)).ok());
-        let metadata = match extra.map(escape_json) {
+        let metadata = match extra {
             Some(serde_json::Value::Object(map)) => map,
             _ => serde_json::Map::new(),
         };
         Ok(Some(Post {
             post: self.summary(&doc),
-            body: escape(first_text(&doc, fields.body).unwrap_or_default()),
+            body: first_text(&doc, fields.body).unwrap_or_default().to_owned(),
             metadata,
         }))
     }
@@ -456,80 +335,20 @@ impl Searcher {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(address)?;
-        let fields = &self.store.fields;
-        let text = format!(
-            "{}\n{}",
-            first_text(&doc, fields.title).unwrap_or_default(),
-            first_text(&doc, fields.body).unwrap_or_default()
-        );
-        let mut frequencies: HashMap<String, u32> = HashMap::new();
-        for term in self.analyzer.analyze(&text)?.terms {
-            if is_descriptive(&term) {
-                *frequencies.entry(term.text).or_default() += 1;
-            }
-        }
-        let docs = searcher.num_docs().max(1);
-        let mut weighted = Vec::with_capacity(frequencies.len());
-        for (text, frequency) in frequencies {
-            let term = Term::from_field_text(fields.body_terms, &text);
-            let doc_freq = searcher.doc_freq(&term)?;
-            // A word no other post has cannot relate it to one, and a word
-            // in most posts says nothing about this one.
-            if doc_freq < 2 || doc_freq * 2 > docs {
-                continue;
-            }
-            let idf = (docs as f32 / doc_freq as f32).ln();
-            weighted.push(((frequency as f32).sqrt() * idf, text));
-        }
-        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        weighted.truncate(RELATED_TERMS);
-
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (weight, text) in &weighted {
-            for field in [fields.title_terms, fields.body_terms] {
-                let term = TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term), *weight)),
-                ));
-            }
-        }
-        // A shared tag is a strong sign of a related post, as strong as its
-        // two most distinctive words; a shared category, one.
-        let strongest = weighted.first().map_or(1.0, |(weight, _)| *weight);
-        for (field, names, boost) in [
-            (fields.tag, fields.tags, 2.0 * strongest),
-            (fields.category, fields.categories, strongest),
-        ] {
-            for name in doc.get_all(names).filter_map(|value| value.as_str()) {
-                let name_query = ConstScoreQuery::new(key_query(field, name), boost);
-                clauses.push((Occur::Should, Box::new(name_query)));
-            }
-        }
-        if clauses.is_empty() {
+        let planner = Planner {
+            fields: &self.store.fields,
+            analyzer: &self.analyzer,
+            index: Some(&searcher),
+        };
+        let Some(query) = planner.related(&searcher, id, &doc)? else {
             return Ok(Some(Related {
                 id: id.to_owned(),
                 hits: Vec::new(),
             }));
-        }
-        let path = Term::from_field_text(fields.id, id);
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(path, IndexRecordOption::Basic)),
-        ));
-        let query = BooleanQuery::new(clauses);
-        let top = TopDocs::with_limit(limit.max(1)).order_by((
-            (SortBySimilarityScore, Order::Desc),
-            (
-                SortByStaticFastValue::<DateTime>::for_field(schema::DATE),
-                Order::Desc,
-            ),
-        ));
+        };
+        let top = TopDocs::with_limit(limit.max(1)).order_by(ranking::by_relevance());
         let mut hits = Vec::new();
-        for ((score, _), address) in searcher.search(&query, &top)? {
+        for ((score, _), address) in searcher.search(query.as_ref(), &top)? {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, score, &Highlighter::default()));
         }
@@ -557,13 +376,13 @@ impl Searcher {
         }
     }
 
-    /// The stored fields every response shows, escaped.
+    /// The stored fields every response shows.
     fn summary(&self, doc: &TantivyDocument) -> PostSummary {
         let fields = &self.store.fields;
-        let text = |field: Field| escape(first_text(doc, field).unwrap_or_default());
+        let text = |field: Field| first_text(doc, field).unwrap_or_default().to_owned();
         let texts = |field: Field| -> Vec<String> {
             doc.get_all(field)
-                .filter_map(|value| value.as_str().map(escape))
+                .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect()
         };
         PostSummary {
@@ -574,7 +393,7 @@ impl Searcher {
             // from an index built before such posts were reported.
             url: first_text(doc, fields.url)
                 .filter(|url| is_safe_url(url))
-                .map(escape)
+                .map(str::to_owned)
                 .unwrap_or_default(),
             date: doc
                 .get_first(fields.date)
@@ -582,7 +401,7 @@ impl Searcher {
                 .map(format_day),
             tags: texts(fields.tags),
             categories: texts(fields.categories),
-            author: first_text(doc, fields.author).map(escape),
+            author: first_text(doc, fields.author).map(str::to_owned),
         }
     }
 }
@@ -594,42 +413,7 @@ struct Page {
     facets: RawFacets,
 }
 
-/// Words that say what a post is about: the informative words a question
-/// searches for ([`is_informative`]), of them the nouns and unknown words
-/// (names), and not numbers or single kana or Latin letters.
-fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
-    is_informative(term.part_of_speech, &term.text)
-        && matches!(term.part_of_speech, "名詞" | "未知語")
-        && !term.text.chars().all(|c| c.is_ascii_digit())
-        && (term.text.chars().count() > 1
-            || term
-                .text
-                .chars()
-                .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}')))
-}
-
-fn escape_values(counts: &mut [FacetCount]) {
-    for count in counts {
-        count.value = escape(&count.value);
-    }
-}
-
-/// Escapes every string in a JSON value.
-fn escape_json(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match value {
-        Json::String(text) => Json::String(escape(&text)),
-        Json::Array(items) => Json::Array(items.into_iter().map(escape_json).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(key, value)| (escape(&key), escape_json(value)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
+pub(crate) fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
     doc.get_first(field).and_then(|value| value.as_str())
 }
 
@@ -642,11 +426,12 @@ fn format_day(date: DateTime) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::path::Path;
+    use std::time::Duration;
 
     use sagasu_indexer::IndexOptions;
 
     use super::*;
-    use crate::plan::WORD_TIER;
+    use crate::snippet::tests::marked;
 
     pub(crate) type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -676,37 +461,6 @@ pub(crate) mod tests {
             .iter()
             .map(|hit| hit.post.id.as_str())
             .collect()
-    }
-
-    #[test]
-    fn word_matches_outrank_substring_matches_and_ties_go_to_newer_posts() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-old.md", "title: 古い記事", "サーバを移行した。"),
-                (
-                    "2012-01-01-new.md",
-                    "title: 新しい記事",
-                    "サーバを移行した。",
-                ),
-                (
-                    "2011-01-01-part.md",
-                    "title: 部分一致",
-                    "サーバント設計の話。",
-                ),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("サーバ"))?;
-        assert_eq!(
-            ids(&response),
-            [
-                "2012-01-01-new.md",
-                "2010-01-01-old.md",
-                "2011-01-01-part.md"
-            ]
-        );
-        Ok(())
     }
 
     #[test]
@@ -784,44 +538,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_relaxed_search_ranks_by_coverage_above_a_floor() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-three.md",
-                    "title: 旅",
-                    "北海道で牧場と温泉に寄った。",
-                ),
-                ("2011-01-01-two.md", "title: 旅", "北海道の牧場。"),
-                (
-                    "2012-01-01-one.md",
-                    "title: 旅",
-                    "温泉に行った。温泉、温泉。",
-                ),
-            ],
-        )?;
-        // No post has all four words: the posts with at least two of them,
-        // the one with three first, however often the other has one.
-        let response = searcher.search(&SearchRequest::new("北海道 牧場 温泉 灯台"))?;
-        assert!(response.relaxed);
-        assert_eq!(ids(&response), ["2010-01-01-three.md", "2011-01-01-two.md"]);
-        // `any` typed on purpose has no floor.
-        let mut request = SearchRequest::new("北海道 牧場 温泉 灯台");
-        request.match_mode = MatchMode::Any;
-        assert_eq!(
-            ids(&searcher.search(&request)?),
-            [
-                "2010-01-01-three.md",
-                "2011-01-01-two.md",
-                "2012-01-01-one.md"
-            ]
-        );
-        Ok(())
-    }
-
-    #[test]
     fn readings_stand_in_only_for_words_no_post_has() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
@@ -847,7 +563,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn lookups_escape_and_count_the_whole_archive() -> TestResult {
+    fn lookups_count_the_whole_archive_and_give_the_text_as_written() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
             dir.path(),
@@ -878,7 +594,7 @@ pub(crate) mod tests {
             tags,
             [
                 ("AWS".to_owned(), 2),
-                ("R&amp;D".to_owned(), 1),
+                ("R&D".to_owned(), 1),
                 ("料理".to_owned(), 1)
             ]
         );
@@ -892,7 +608,7 @@ pub(crate) mod tests {
         assert_eq!(years, [(2010, 1, vec![1]), (2009, 2, vec![8, 7])]);
 
         let post = searcher.post("2009-07-11-a.md")?.ok_or("post not found")?;
-        assert_eq!(post.post.title, "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(post.post.title, "<script>alert(1)</script>");
         assert_eq!(
             post.metadata.get("layout"),
             Some(&serde_json::json!("post"))
@@ -910,48 +626,6 @@ pub(crate) mod tests {
         assert_eq!(ids.first(), Some(&"2009-08-01-b.md"));
         assert!(!ids.contains(&"2009-07-11-a.md"));
         assert!(searcher.related("nothing.md", 5)?.is_none());
-        Ok(())
-    }
-
-    #[test]
-    fn a_substring_match_never_outranks_a_word_match() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let many = "東京都の税金。".repeat(30);
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-kyoto.md", "title: 旅行", "京都に行った。"),
-                (
-                    "2012-01-01-tokyo.md",
-                    "title: 東京都の東京都の税金",
-                    many.as_str(),
-                ),
-                ("2011-01-01-both.md", "title: 税金", "京都の税金。"),
-            ],
-        )?;
-        // 東京都 contains 京都 (found), but only as a substring: below both
-        // posts with the word, however often and wherever it occurs.
-        let response = searcher.search(&SearchRequest::new("京都"))?;
-        assert_eq!(
-            ids(&response),
-            [
-                "2011-01-01-both.md",
-                "2010-01-01-kyoto.md",
-                "2012-01-01-tokyo.md"
-            ]
-        );
-        let word = response.hits[1].score;
-        let substring = response.hits[2].score;
-        assert!(
-            word >= WORD_TIER && substring < WORD_TIER,
-            "{word} {substring}"
-        );
-        // With two words, more of them as words ranks first.
-        let response = searcher.search(&SearchRequest::new("京都 税金"))?;
-        assert_eq!(
-            ids(&response),
-            ["2011-01-01-both.md", "2012-01-01-tokyo.md"]
-        );
         Ok(())
     }
 
@@ -997,52 +671,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_tag_or_category_named_in_the_query_boosts_its_posts() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-tagged.md",
-                    "title: 監視の設定\ntags: [Zabbix]",
-                    "設定を見直した。",
-                ),
-                (
-                    "2012-01-01-mention.md",
-                    "title: Zabbix と Zabbix\ntags: [other]",
-                    "Zabbix の話。Zabbix を入れた。",
-                ),
-                ("2011-01-01-none.md", "title: 無関係", "関係ない話。"),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("ｚａｂｂｉｘ"))?;
-        assert_eq!(
-            ids(&response),
-            ["2010-01-01-tagged.md", "2012-01-01-mention.md"]
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn words_near_each_other_rank_above_scattered_ones() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let filler = "今日は天気の話をします。".repeat(10);
-        // The near post is the longer one: BM25 alone would put it second.
-        let near = format!("{filler}インフラの勉強会に行った。{filler}");
-        let scattered = format!("インフラの話。{filler}勉強会の話。");
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                ("2010-01-01-near.md", "title: 記録", near.as_str()),
-                ("2012-01-01-far.md", "title: 記録", scattered.as_str()),
-            ],
-        )?;
-        let response = searcher.search(&SearchRequest::new("インフラ 勉強会"))?;
-        assert_eq!(ids(&response), ["2010-01-01-near.md", "2012-01-01-far.md"]);
-        Ok(())
-    }
-
-    #[test]
     fn questions_rank_by_their_informative_words() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
@@ -1082,9 +710,8 @@ pub(crate) mod tests {
             ["2010-01-01-answer.md", "2011-01-01-zabbix.md"]
         );
         // Only what was searched is highlighted.
-        let snippet = &response.hits[0].snippet;
         assert_eq!(
-            snippet,
+            marked(&response.hits[0].snippet),
             "<mark>Zabbix</mark> でディスクの空きを<mark>監視</mark>する設定を書いた。"
         );
         Ok(())
@@ -1103,73 +730,10 @@ pub(crate) mod tests {
         )?;
         let response = searcher.search(&SearchRequest::new("ｲﾝﾌﾗ 行く"))?;
         let hit = &response.hits[0];
-        assert_eq!(hit.post.title, "&lt;b&gt;インフラ&lt;/b&gt;勉強会に行った");
+        assert_eq!(hit.post.title, "<b>インフラ</b>勉強会に行った");
         assert_eq!(
-            hit.title_highlight,
-            "&lt;b&gt;<mark>インフラ</mark>&lt;/b&gt;勉強会に<mark>行っ</mark>た"
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn related_posts_share_informative_words_tags_and_categories() -> TestResult {
-        let dir = tempfile::tempdir()?;
-        let searcher = index_posts(
-            dir.path(),
-            &[
-                (
-                    "2010-01-01-target.md",
-                    "title: レプリケーションの遅延\ntags: [MySQL]\ncategories: [Tech]",
-                    "スレーブのレプリケーション遅延を監視する。どうすればいいのかという方法のこと。",
-                ),
-                (
-                    "2011-01-01-words.md",
-                    "title: スレーブを増やす\ncategories: [Life]",
-                    "レプリケーションのスレーブを増やした。遅延は小さい。",
-                ),
-                (
-                    "2012-01-01-tag.md",
-                    "title: バックアップ\ntags: [mysql]\ncategories: [Life]",
-                    "ダンプを取る。",
-                ),
-                (
-                    "2013-01-01-category.md",
-                    "title: 料理\ncategories: [tech]",
-                    "カレーを作る。",
-                ),
-                (
-                    "2014-01-01-stopwords.md",
-                    "title: 雑記\ncategories: [Life]",
-                    "どうすればいいのかという方法のこと。",
-                ),
-                (
-                    "2015-01-01-other.md",
-                    "title: 散歩\ncategories: [Life]",
-                    "川沿いを歩いた。",
-                ),
-            ],
-        )?;
-        let related = searcher
-            .related("2010-01-01-target.md", 10)?
-            .ok_or("post not found")?;
-        let found: Vec<&str> = related
-            .hits
-            .iter()
-            .map(|hit| hit.post.id.as_str())
-            .collect();
-        assert_eq!(
-            found,
-            [
-                "2011-01-01-words.md",
-                "2012-01-01-tag.md",
-                "2013-01-01-category.md"
-            ]
-        );
-        assert!(
-            related
-                .hits
-                .iter()
-                .all(|hit| hit.title_highlight == hit.post.title)
+            marked(&hit.title_highlight),
+            "<b><mark>インフラ</mark></b>勉強会に<mark>行っ</mark>た"
         );
         Ok(())
     }
@@ -1190,7 +754,7 @@ pub(crate) mod tests {
         let deadline = Deadline::after(Duration::from_secs(60));
         let response = searcher.search_within(&SearchRequest::new("勉強会"), deadline)?;
         assert_eq!(response.total, 1);
-        let snippet = &response.hits[0].snippet;
+        let snippet = marked(&response.hits[0].snippet);
         assert!(
             snippet.starts_with("今日も<mark>勉強会</mark>に行った。"),
             "{snippet}"
@@ -1227,7 +791,7 @@ pub(crate) mod tests {
         assert_eq!(url_of("data:text/html,<b>"), "");
         assert_eq!(
             url_of("https://example.com/?a=1&b=2"),
-            "https://example.com/?a=1&amp;b=2"
+            "https://example.com/?a=1&b=2"
         );
         assert_eq!(url_of("/2020/01/01/a/"), "/2020/01/01/a/");
         Ok(())

@@ -9,10 +9,12 @@
 //! at `。！？!?` or a line break), about [`SNIPPET_CHARS`] characters,
 //! choosing the one with the most distinct matches; a sentence longer than
 //! that is cut around its first match, never inside a character (nor
-//! between an emoji and its modifiers). The text is HTML-escaped and every
-//! match is wrapped in `<mark>`, whole: a match that does not fit the
+//! between an emoji and its modifiers). The passage comes back as one line
+//! of plain text (line breaks as spaces) with the ranges of its matches
+//! ([`Highlighted`]), every match whole: a match that does not fit the
 //! passage whole is not marked. Titles are marked the same way, whole
-//! ([`Highlighter::whole`]).
+//! ([`Highlighter::whole`]). The edges render the marks (`<mark>` in the
+//! HTTP API's escaped HTML, colour in the terminal).
 //!
 //! The cost is linear in the text: matches are kept in an ordered map (an
 //! overlap check is a lookup), and the passage is found with one sliding
@@ -24,10 +26,10 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized, is_informative, query_reading};
+use sagasu_analyzer::{Analyzer, Normalized, query_reading};
 
-use crate::Deadline;
-use crate::plan::potential_form;
+use crate::words::{is_informative, potential_form};
+use crate::{Deadline, Highlighted};
 
 /// Target snippet length, in characters.
 pub const SNIPPET_CHARS: usize = 120;
@@ -122,15 +124,15 @@ impl Highlighter {
         Self { deadline, ..self }
     }
 
-    /// The snippet of `text`: escaped HTML with `<mark>`ed matches.
-    pub(crate) fn snippet(&self, analyzer: &Analyzer, text: &str) -> String {
+    /// The snippet of `text`, with its matches marked.
+    pub(crate) fn snippet(&self, analyzer: &Analyzer, text: &str) -> Highlighted {
         let matches = self.matches(analyzer, text);
         let window = best_window(text, &matches);
         render(text, window, &matches)
     }
 
-    /// All of `text` (a title), escaped, with `<mark>`ed matches.
-    pub(crate) fn whole(&self, analyzer: &Analyzer, text: &str) -> String {
+    /// All of `text` (a title) on one line, with its matches marked.
+    pub(crate) fn whole(&self, analyzer: &Analyzer, text: &str) -> Highlighted {
         let matches = self.matches(analyzer, text);
         render(text, 0..text.len(), &matches)
     }
@@ -461,32 +463,54 @@ fn char_count(text: &str) -> usize {
     text.chars().count()
 }
 
-/// Escapes the window and marks the matches inside it.
-fn render(text: &str, window: Range<usize>, matches: &[(Range<usize>, usize)]) -> String {
-    let mut out = String::new();
+/// The window as one line, with the matches inside it marked.
+fn render(text: &str, window: Range<usize>, matches: &[(Range<usize>, usize)]) -> Highlighted {
+    let mut out = Highlighted::default();
     if window.start > 0
         && !text[..window.start].trim().is_empty()
         && !ends_sentence(&text[..window.start])
     {
-        out.push('…');
+        out.text.push('…');
     }
     let mut cursor = window.start;
     for (range, _) in matches {
         if range.start < window.start || range.end > window.end {
             continue;
         }
-        push_escaped(&mut out, &text[cursor..range.start]);
-        out.push_str("<mark>");
-        push_escaped(&mut out, &text[range.clone()]);
-        out.push_str("</mark>");
+        push_line(&mut out.text, &text[cursor..range.start]);
+        let start = out.text.len();
+        push_line(&mut out.text, &text[range.clone()]);
+        out.marks.push(start..out.text.len());
         cursor = range.end;
     }
-    push_escaped(&mut out, &text[cursor..window.end]);
-    let out = out.trim().to_owned();
+    push_line(&mut out.text, &text[cursor..window.end]);
+    trim(&mut out);
     if window.end < text.len() && !ends_sentence(&text[..window.end]) {
-        return out + "…";
+        out.text.push('…');
     }
     out
+}
+
+/// Appends `text` with its line breaks as spaces (one byte for one).
+fn push_line(out: &mut String, text: &str) {
+    out.extend(text.chars().map(|c| if c == '\n' { ' ' } else { c }));
+}
+
+/// Trims the white space at either end of `highlighted`, up to its marks:
+/// a mark is never shortened.
+fn trim(highlighted: &mut Highlighted) {
+    let text = &highlighted.text;
+    let first_mark = highlighted
+        .marks
+        .first()
+        .map_or(text.len(), |mark| mark.start);
+    let last_mark = highlighted.marks.last().map_or(0, |mark| mark.end);
+    let start = (text.len() - text.trim_start().len()).min(first_mark);
+    let end = text.trim_end().len().max(last_mark).max(start);
+    highlighted.text = text[start..end].to_owned();
+    for mark in &mut highlighted.marks {
+        *mark = mark.start - start..mark.end - start;
+    }
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -494,35 +518,8 @@ fn ends_sentence(text: &str) -> bool {
         .ends_with(['。', '！', '？', '!', '?', '\n'])
 }
 
-/// HTML-escapes `text`, with line breaks as spaces.
-fn push_escaped(out: &mut String, text: &str) {
-    escape_into(out, text, true);
-}
-
-/// HTML-escapes `text` (`& < > " '`), so it is safe as element content and
-/// in a quoted attribute.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text, false);
-    out
-}
-
-fn escape_into(out: &mut String, text: &str, flatten_lines: bool) {
-    for c in text.chars() {
-        match c {
-            '\n' if flatten_lines => out.push(' '),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn analyzer() -> Analyzer {
@@ -531,39 +528,55 @@ mod tests {
 
     fn snippet(query: &[&str], text: &str) -> String {
         let analyzer = analyzer();
-        Highlighter::new(&analyzer, query.iter().copied(), false).snippet(&analyzer, text)
+        let highlighted =
+            Highlighter::new(&analyzer, query.iter().copied(), false).snippet(&analyzer, text);
+        marked(&highlighted)
     }
 
-    /// Checks that `<mark>` and `</mark>` alternate, starting with `<mark>`,
-    /// and that no mark is empty.
-    fn assert_marks_balanced(html: &str) {
-        let mut open = false;
-        let mut rest = html;
-        while let Some(at) = rest.find('<') {
-            rest = &rest[at..];
-            if let Some(after) = rest.strip_prefix("<mark>") {
-                assert!(!open, "nested <mark> in {html}");
-                assert!(!after.starts_with("</mark>"), "empty <mark> in {html}");
-                open = true;
-                rest = after;
-            } else if let Some(after) = rest.strip_prefix("</mark>") {
-                assert!(open, "stray </mark> in {html}");
-                open = false;
-                rest = after;
-            } else {
-                panic!("unescaped < in {html}");
-            }
+    /// The text with its marks as `<mark>` tags, after checking that they
+    /// are in order, not empty and on character boundaries.
+    pub(crate) fn marked(highlighted: &Highlighted) -> String {
+        let text = &highlighted.text;
+        let mut end = 0;
+        for mark in &highlighted.marks {
+            assert!(
+                end <= mark.start && mark.start < mark.end,
+                "{highlighted:?}"
+            );
+            assert!(
+                text.is_char_boundary(mark.start) && text.is_char_boundary(mark.end),
+                "{highlighted:?}"
+            );
+            end = mark.end;
         }
-        assert!(!open, "unclosed <mark> in {html}");
+        assert!(end <= text.len(), "{highlighted:?}");
+        highlighted
+            .pieces()
+            .map(|(piece, mark)| {
+                if mark {
+                    format!("<mark>{piece}</mark>")
+                } else {
+                    piece.to_owned()
+                }
+            })
+            .collect()
     }
 
     #[test]
-    fn marks_matches_and_escapes_the_rest() {
+    fn marks_matches_found_in_the_normalized_text() {
         let got = snippet(&["aws"], "<b>ＡＷＳ</b>に移行した。laws は関係ない。");
         assert_eq!(
             got,
-            "&lt;b&gt;<mark>ＡＷＳ</mark>&lt;/b&gt;に移行した。laws は関係ない。"
+            "<b><mark>ＡＷＳ</mark></b>に移行した。laws は関係ない。"
         );
+    }
+
+    #[test]
+    fn a_passage_is_one_line_trimmed_up_to_its_marks() {
+        let analyzer = analyzer();
+        let highlighter = Highlighter::new(&analyzer, ["監視"].into_iter(), false);
+        let got = highlighter.whole(&analyzer, "\n 監視の\n設定 \n");
+        assert_eq!(marked(&got), "<mark>監視</mark>の 設定");
     }
 
     #[test]
@@ -642,7 +655,6 @@ mod tests {
                 text.push_str(pieces[(i + shift) % pieces.len()]);
             }
             let got = snippet(&["サーバー", "𠮷野家"], &text);
-            assert_marks_balanced(&got);
             assert!(
                 got.contains("<mark>サーバー</mark><mark>𠮷野家</mark>"),
                 "{got}"
@@ -668,10 +680,9 @@ mod tests {
     fn marks_are_balanced_and_never_split_for_overlapping_words() {
         let text = "インフラ勉強会とインフラエンジニア勉強会。<勉強>会&";
         let got = snippet(&["インフラ勉強会", "勉強", "インフラ", "会&"], text);
-        assert_marks_balanced(&got);
         assert_eq!(
             got,
-            "<mark>インフラ勉強会</mark>と<mark>インフラ</mark>エンジニア<mark>勉強</mark>会。&lt;<mark>勉強</mark>&gt;<mark>会&amp;</mark>"
+            "<mark>インフラ勉強会</mark>と<mark>インフラ</mark>エンジニア<mark>勉強</mark>会。<<mark>勉強</mark>><mark>会&</mark>"
         );
     }
 
@@ -680,8 +691,8 @@ mod tests {
         let analyzer = analyzer();
         let highlighter = Highlighter::new(&analyzer, ["heartbeat", "drbd"].into_iter(), false);
         assert_eq!(
-            highlighter.whole(&analyzer, "heartbeat & DRBD で <HA> クラスタ"),
-            "<mark>heartbeat</mark> &amp; <mark>DRBD</mark> で &lt;HA&gt; クラスタ"
+            marked(&highlighter.whole(&analyzer, "heartbeat & DRBD で <HA> クラスタ")),
+            "<mark>heartbeat</mark> & <mark>DRBD</mark> で <HA> クラスタ"
         );
     }
 
@@ -692,7 +703,7 @@ mod tests {
         let text = "Zabbix から Prometheus に移行した。その理由から書く。";
         let got = Highlighter::new(&analyzer, query.into_iter(), true).snippet(&analyzer, text);
         assert_eq!(
-            got,
+            marked(&got),
             "<mark>Zabbix</mark> から Prometheus に<mark>移行</mark>した。その<mark>理由</mark>から書く。"
         );
     }
@@ -704,7 +715,6 @@ mod tests {
             let html = snippet(&[query], text);
             assert!(html.contains("<mark>勉強会</mark>"), "{query}: {html}");
             assert!(!html.contains("<mark>教会</mark>"), "{query}: {html}");
-            assert_marks_balanced(&html);
         }
         let html = snippet(&["きょうかい"], text);
         assert!(html.contains("<mark>教会</mark>"), "{html}");

@@ -31,7 +31,6 @@ use crate::plan::Planner;
 use crate::query::{Atom, ParsedQuery};
 use crate::request::{MatchMode, SearchRequest};
 use crate::response::SplitWord;
-use crate::snippet::escape;
 
 /// A query with its unspaced words replaced by their content words.
 pub(crate) struct Split {
@@ -77,8 +76,8 @@ pub(crate) fn split(
         }
         let content = regroup(planner, searcher, synonyms, parsed, request, text, &content)?;
         words.push(SplitWord {
-            text: escape(text),
-            words: content.iter().map(|word| escape(word)).collect(),
+            text: text.clone(),
+            words: content.clone(),
         });
         query
             .must
@@ -185,6 +184,7 @@ fn occurs(
 #[cfg(test)]
 mod tests {
     use crate::searcher::tests::{TestResult, ids, index_posts};
+    use crate::snippet::tests::marked;
     use crate::{MatchMode, SearchRequest, Searcher};
 
     fn posts(dir: &std::path::Path) -> Result<Searcher, Box<dyn std::error::Error>> {
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(response.split[0].words, ["インフラ", "勉強会"]);
         assert_eq!(ids(&response), ["2010-01-01-near.md", "2012-01-01-far.md"]);
         // Both words are highlighted.
-        let snippet = &response.hits[0].snippet;
+        let snippet = marked(&response.hits[0].snippet);
         assert!(
             snippet.contains("<mark>インフラ</mark>エンジニア<mark>勉強会</mark>"),
             "{snippet}"

@@ -81,11 +81,6 @@ impl Synonyms {
         self.groups.is_empty()
     }
 
-    /// Number of groups.
-    pub fn len(&self) -> usize {
-        self.groups.len()
-    }
-
     /// `query` with every word that has synonyms widened to them.
     pub(crate) fn expand(&self, query: ParsedQuery) -> ParsedQuery {
         if self.is_empty() {
@@ -186,7 +181,7 @@ mod tests {
     #[test]
     fn parses_groups_and_skips_comments() {
         let synonyms = synonyms();
-        assert_eq!(synonyms.len(), 3);
+        assert_eq!(synonyms.groups.len(), 3);
         assert_eq!(synonyms.max_words, 3);
     }
 

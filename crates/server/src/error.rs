@@ -46,9 +46,6 @@ pub enum Error {
     /// A search task died (500).
     #[error("the search task failed")]
     Task,
-    /// The posts cannot be watched (`--watch`; never an HTTP response).
-    #[error("cannot watch the posts")]
-    Watch(#[source] notify::Error),
     /// A setting cannot be a browser origin ([`crate::normalize_origin`];
     /// never an HTTP response).
     #[error("`{value}` is not an origin: {reason}")]
@@ -96,11 +93,9 @@ impl Error {
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::NotReady | Self::Overloaded | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Search(_)
-            | Self::Task
-            | Self::Watch(_)
-            | Self::InvalidOrigin { .. }
-            | Self::InvalidProxy(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Search(_) | Self::Task | Self::InvalidOrigin { .. } | Self::InvalidProxy(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -117,9 +112,7 @@ impl Error {
             Self::NotReady => "not_ready",
             Self::Overloaded => "overloaded",
             Self::Search(err) => err.code(),
-            Self::Task | Self::Watch(_) | Self::InvalidOrigin { .. } | Self::InvalidProxy(_) => {
-                "internal"
-            }
+            Self::Task | Self::InvalidOrigin { .. } | Self::InvalidProxy(_) => "internal",
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! | endpoint | answers |
 //! |---|---|
-//! | `GET /api/search` | a page of results with snippets and facets ([`sagasu_search::SearchResponse`]) |
+//! | `GET /api/search` | a page of results with snippets and facets ([`json::SearchResponse`]) |
 //! | `GET /api/tags`, `GET /api/categories` | `[{value, count}]` over the whole archive |
 //! | `GET /api/archive` | post counts per year and month |
 //! | `GET /api/posts/{id}` | one post's stored fields |
@@ -17,7 +17,9 @@
 //! the search queue, the cache, the index's commit), for an address of its
 //! own: it is not part of the public API.
 //!
-//! Errors are `{"error": {"code", "message"}}` ([`Error`]). Searches run on
+//! The [`json`] module turns the search library's plain-text answers into
+//! these documents, escaped for HTML. Errors are `{"error": {"code",
+//! "message"}}` ([`Error`]). Searches run on
 //! blocking threads, at most [`ServerConfig::max_concurrent`] at once (one
 //! per core by default: more would only share the cores); the next
 //! [`ServerConfig::max_queued`] wait their turn in arrival order, and past
@@ -45,6 +47,7 @@ mod cors;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json;
 mod metrics;
 mod params;
 mod routes;

@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::client::client_address;
 use crate::cors::{OriginCheck, warn_refused};
-use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, params};
+use crate::{AppState, Error, MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, json, params};
 
 /// The OpenAPI 3.1 description of this API, served at `/openapi.json`.
 pub(crate) const OPENAPI: &str = include_str!("../openapi.json");
@@ -164,21 +164,19 @@ async fn search(
     // An answer from the cache, or shared with an identical request, took
     // this request less time than its search did.
     let took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let response = sagasu_search::SearchResponse {
-        took_ms,
-        ..answer.as_ref().clone()
-    };
+    let mut response = json::SearchResponse::from(answer.as_ref());
+    response.took_ms = took_ms;
     Ok(Json(response).into_response())
 }
 
 async fn tags(State(state): State<AppState>) -> Result<Response, Error> {
     let tags = state.run(|searcher| Ok(searcher.tags()?)).await?;
-    Ok(Json(tags).into_response())
+    Ok(Json(json::facet_counts(&tags)).into_response())
 }
 
 async fn categories(State(state): State<AppState>) -> Result<Response, Error> {
     let categories = state.run(|searcher| Ok(searcher.categories()?)).await?;
-    Ok(Json(categories).into_response())
+    Ok(Json(json::facet_counts(&categories)).into_response())
 }
 
 async fn archive(State(state): State<AppState>) -> Result<Response, Error> {
@@ -218,7 +216,7 @@ async fn post_or_related(
             })
             .await?;
         return found
-            .map(|related| Json(related).into_response())
+            .map(|related| Json(json::Related::from(&related)).into_response())
             .ok_or_else(not_found);
     }
     let ids = candidates.clone();
@@ -233,7 +231,7 @@ async fn post_or_related(
         })
         .await?;
     found
-        .map(|post| Json(post).into_response())
+        .map(|post| Json(json::Post::from(&post)).into_response())
         .ok_or_else(not_found)
 }
 

@@ -14,8 +14,6 @@ use notify::event::EventKind;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use sagasu_indexer::{IndexOptions, Report};
 
-use crate::Error;
-
 /// How long the files must be quiet before a run starts.
 const DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -34,18 +32,19 @@ impl std::fmt::Debug for Watcher {
 /// and indexes again after each burst of changes, passing each run's outcome
 /// to `on_run` (on the watcher's own thread). Watching starts before the
 /// first run, so nothing changed during it is missed, and runs never overlap.
+///
+/// Fails when the posts cannot be watched: a file-system watch cannot be
+/// set up on one of `roots`, or the watcher's thread cannot start.
 pub fn watch(
     roots: Vec<PathBuf>,
     index: PathBuf,
     options: IndexOptions,
     on_run: impl Fn(Result<Report, sagasu_indexer::Error>) + Send + 'static,
-) -> Result<Watcher, Error> {
+) -> Result<Watcher, notify::Error> {
     let (events, changes) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, events).map_err(Error::Watch)?;
+    let mut debouncer = new_debouncer(DEBOUNCE, None, events)?;
     for root in &roots {
-        debouncer
-            .watch(root, RecursiveMode::Recursive)
-            .map_err(Error::Watch)?;
+        debouncer.watch(root, RecursiveMode::Recursive)?;
     }
     std::thread::Builder::new()
         .name("sagasu-watch".to_owned())
@@ -80,7 +79,7 @@ pub fn watch(
                 }
             }
         })
-        .map_err(|err| Error::Watch(notify::Error::io(err)))?;
+        .map_err(notify::Error::io)?;
     Ok(Watcher {
         _debouncer: debouncer,
     })

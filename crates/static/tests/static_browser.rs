@@ -127,8 +127,9 @@ impl Site {
     /// What the server's searcher answers.
     fn expected(&self, query: &str) -> TestResult<Value> {
         let searcher = Searcher::open(&self.fixture.index)?;
+        let response = searcher.search(&SearchRequest::new(query))?;
         Ok(serde_json::to_value(
-            searcher.search(&SearchRequest::new(query))?,
+            sagasu_server::json::SearchResponse::from(&response),
         )?)
     }
 
@@ -237,7 +238,8 @@ async fn every_suite_query_finds_what_the_server_finds() -> TestResult {
         let mut request = SearchRequest::new(query);
         request.match_mode = *mode;
         request.per_page = 100;
-        let server = serde_json::to_value(searcher.search(&request)?)?;
+        let response = searcher.search(&request)?;
+        let server = serde_json::to_value(sagasu_server::json::SearchResponse::from(&response))?;
         let mode = if *mode == MatchMode::Any {
             "any"
         } else {

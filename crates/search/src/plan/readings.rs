@@ -14,16 +14,14 @@
 use sagasu_analyzer::{Analyzer, query_reading};
 use sagasu_indexer::schema::Fields;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
-/// Weight of a reading match in the title and the body: below a word match
-/// in the same field, since words read alike can differ (`会` and `回`).
-const TITLE_READINGS_BOOST: f32 = 1.0;
-const BODY_READINGS_BOOST: f32 = 0.5;
-/// Weight of the katakana as a substring, below its match as words.
-const TITLE_SUBSTRING_BOOST: f32 = 0.5;
-const BODY_SUBSTRING_BOOST: f32 = 0.25;
+use super::text::sequence_query;
+use crate::ranking::{
+    BODY_KATAKANA_SUBSTRING_BOOST, BODY_READINGS_BOOST, TITLE_KATAKANA_SUBSTRING_BOOST,
+    TITLE_READINGS_BOOST,
+};
 /// Shortest katakana searched as a substring: two kana (`カイ`) occur inside
 /// too many unrelated words.
 const SUBSTRING_MIN_CHARS: usize = 3;
@@ -71,26 +69,11 @@ pub(crate) fn reading_query(
     );
     add(
         sequence_query(fields.title_bigrams, &bigrams),
-        TITLE_SUBSTRING_BOOST,
+        TITLE_KATAKANA_SUBSTRING_BOOST,
     );
     add(
         sequence_query(fields.body_bigrams, &bigrams),
-        BODY_SUBSTRING_BOOST,
+        BODY_KATAKANA_SUBSTRING_BOOST,
     );
     Some(Box::new(BooleanQuery::new(clauses)))
-}
-
-/// A term for one token, a phrase (at the tokens' positions) for several;
-/// `None` for none.
-fn sequence_query(field: Field, tokens: &[(usize, &str)]) -> Option<Box<dyn Query>> {
-    let first = tokens.first()?.0;
-    if let [(_, text)] = tokens {
-        let term = Term::from_field_text(field, text);
-        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
-    }
-    let terms = tokens
-        .iter()
-        .map(|(position, text)| (position - first, Term::from_field_text(field, text)))
-        .collect();
-    Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
