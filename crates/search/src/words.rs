@@ -13,6 +13,7 @@
 
 use sagasu_analyzer::Analyzer;
 pub(crate) use sagasu_analyzer::is_informative;
+use sagasu_analyzer::script::is_kanji;
 
 use crate::Result;
 
@@ -82,7 +83,7 @@ pub(crate) fn potential_form(verb: &str) -> Option<String> {
     let mut chars = verb.chars();
     let last = chars.next_back()?;
     let before = chars.next_back()?;
-    if !matches!(before, '\u{4E00}'..='\u{9FFF}') {
+    if !is_kanji(before) {
         return None;
     }
     let e_row = match last {
@@ -115,11 +116,7 @@ pub(crate) fn is_descriptive(term: &sagasu_analyzer::Term) -> bool {
     is_informative(term.part_of_speech, &term.text)
         && matches!(term.part_of_speech, "名詞" | "未知語")
         && !term.text.chars().all(|c| c.is_ascii_digit())
-        && (term.text.chars().count() > 1
-            || term
-                .text
-                .chars()
-                .all(|c| matches!(c, '\u{4E00}'..='\u{9FFF}')))
+        && (term.text.chars().count() > 1 || term.text.chars().all(is_kanji))
 }
 
 #[cfg(test)]
