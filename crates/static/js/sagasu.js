@@ -7,18 +7,18 @@
  * only the chunks a query needs (`w/` for the words of the query, `t/` for
  * their postings, `p/` for the hits shown). The rules are the server's:
  * the same normalization, query language, matching, ranking and tiers (see
- * crates/search/src/plan.rs and split.rs); what differs is listed in the
+ * crates/search/src/plan/, ranking.rs and split.rs); what differs is listed in the
  * README.
  */
 
 const FORMAT = 3;
-// Field weights, tiers and boosts: crates/search/src/plan.rs and readings.rs.
+// Field weights, tiers and boosts: crates/search/src/ranking.rs.
 const WEIGHT = { tt: 3, bt: 1, lt: 2, tb: 0.6, bb: 0.3 };
 const READING_WEIGHT = { tr: 1, br: 0.5, tt: 1, bt: 0.5, tb: 0.5, bb: 0.25 };
 const SUBSTRING_MIN_CHARS = 3;
 const WORD_TIER = 1000;
 const RELEVANCE_CAP = WORD_TIER - 1;
-/** The least share of its content words a post of a relaxed search has: crates/search/src/plan.rs. */
+/** The least share of its content words a post of a relaxed search has: crates/search/src/ranking.rs. */
 const RELAXED_FLOOR = 0.5;
 const NEAR_SLOP = 8;
 const NEAR_BOOST = 1.5;
@@ -728,7 +728,7 @@ function analyze(text, words) {
 const isNumber = (surface) => /^[0-9〇一二三四五六七八九十百千万億兆]+$/.test(surface);
 const scriptOf = (c) => (/^[\u3041-\u3096]$/.test(c) ? "hiragana" : /^[\u30A1-\u30FAー]$/.test(c) ? "katakana" : /^[\u4E00-\u9FFF々]$/.test(c) ? "kanji" : "other");
 
-/** The potential form of a godan verb with a kanji stem: crates/search/src/plan.rs. */
+/** The potential form of a godan verb with a kanji stem: crates/search/src/words.rs. */
 function potentialForm(verb) {
   const chars = Array.from(verb);
   if (chars.length < 2 || !/^[\u4E00-\u9FFF]$/.test(chars[chars.length - 2])) return null;
@@ -736,7 +736,7 @@ function potentialForm(verb) {
   return row ? `${chars.slice(0, -1).join("")}${row}る` : null;
 }
 
-// --- planning: crates/search/src/plan.rs --------------------------------------
+// --- planning: crates/search/src/plan/ ------------------------------------------
 
 function unit(text, words) {
   const analysis = analyze(text, words);
@@ -841,13 +841,13 @@ function clauseQuery(clause, words, romaji) {
     }
     const substring = any(["tb", "bb"].map((field) => bigramQuery(field, u.bigrams, WEIGHT[field])));
     scored.push(substring);
-    // Readings stand in for a word no post has as typed (crates/search/src/plan.rs).
+    // Readings stand in for a word no post has as typed (crates/search/src/plan/readings.rs).
     const reading = readingQuery(u.text, words, romaji);
     if (reading) scored.push({ kind: "fallback", nodes: [any([asWords, substring]), reading] });
   }
   scored.push(...clause.names);
   const node = any(scored);
-  // A word of one character covers its clause only as a word (crates/search/src/plan.rs).
+  // A word of one character covers its clause only as a word (crates/search/src/plan/text.rs).
   const oneChar = clause.units.some((u) => Array.from(u.text).length === 1);
   return node && { scored: node, words: any(matched), oneChar };
 }
@@ -1061,7 +1061,7 @@ function evaluate(node, index, terms) {
 /**
  * Runs a plan: the matching posts with their scores. With `any`, the posts
  * that match more clauses rank first, and a post must match at least `floor`
- * of them (a share, rounded up): crates/search/src/plan.rs.
+ * of them (a share, rounded up): crates/search/src/ranking.rs.
  */
 function run(index, terms, p, mode, floor = 0) {
   let candidates = null;
