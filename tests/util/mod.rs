@@ -181,18 +181,29 @@ pub fn run(cmd: &mut Command) -> TestResult<Output> {
     Ok(cmd.output()?)
 }
 
+/// Runs `cmd`, requires exit 0 and returns stdout as text.
+pub fn run_text(cmd: &mut Command) -> TestResult<String> {
+    Ok(String::from_utf8(succeeded(cmd)?.stdout)?)
+}
+
 /// Runs `cmd`, requires exit 0 and parses stdout as JSON.
 pub fn run_json(cmd: &mut Command) -> TestResult<Value> {
-    let output = cmd.output()?;
-    if !output.status.success() {
-        return Err(fail(describe_failure(cmd, &output)));
-    }
+    let output = succeeded(cmd)?;
     serde_json::from_slice(&output.stdout).map_err(|err| {
         fail(format!(
             "{}\nstdout is not JSON: {err}",
             describe_failure(cmd, &output)
         ))
     })
+}
+
+/// Runs `cmd` and returns its output; an error unless it exits 0.
+fn succeeded(cmd: &mut Command) -> TestResult<Output> {
+    let output = cmd.output()?;
+    if !output.status.success() {
+        return Err(fail(describe_failure(cmd, &output)));
+    }
+    Ok(output)
 }
 
 /// A command, its status and its output, for failure messages.
