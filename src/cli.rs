@@ -1,10 +1,17 @@
-//! Command-line flags, as clap parses them. `main` turns them into the
-//! libraries' validated settings.
+//! Command-line flags and their `SAGASU_*` variables, as clap parses them:
+//! each value already of the library's type, each default the library's.
+//! [`crate::settings`] merges them with `sagasu.toml` into validated
+//! settings.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sagasu_search::{DateBound, MatchMode, SearchRequest, Sort};
+use sagasu_server::{Connections, ServerConfig};
+
+/// The index directory when `--index` is not given.
+pub const DEFAULT_INDEX: &str = "index";
 
 /// sagasu (探す): search engine for Japanese blog archives.
 #[derive(Debug, Parser)]
@@ -43,7 +50,7 @@ pub struct IndexLocation {
     #[arg(
         long,
         env = "SAGASU_INDEX",
-        default_value = "index",
+        default_value = DEFAULT_INDEX,
         value_name = "PATH"
     )]
     pub index: PathBuf,
@@ -200,22 +207,26 @@ pub struct SearchArgs {
     pub categories: Vec<String>,
     /// Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
+    pub from: Option<DateBound>,
     /// Latest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    pub to: Option<DateBound>,
     /// Result order: relevance, newest or oldest.
-    #[arg(long, default_value = "relevance", value_name = "ORDER")]
-    pub sort: String,
+    #[arg(long, default_value_t = Sort::default(), value_name = "ORDER")]
+    pub sort: Sort,
     /// How words combine: all must match, or any may. With `all`, a search
     /// that finds nothing is retried as `any` (and says so).
-    #[arg(long = "match", default_value = "all", value_name = "MODE")]
-    pub match_mode: String,
+    #[arg(
+        long = "match",
+        default_value_t = MatchMode::default(),
+        value_name = "MODE"
+    )]
+    pub match_mode: MatchMode,
     /// Results per page (1 to 100).
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, default_value_t = SearchRequest::default().per_page, value_name = "N")]
     pub limit: usize,
     /// Page number, from 1.
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    #[arg(long, default_value_t = SearchRequest::default().page, value_name = "N")]
     pub page: usize,
     #[command(flatten)]
     pub synonyms: SynonymsArg,
@@ -308,7 +319,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "SAGASU_MAX_QUEUED",
-        default_value_t = 1024,
+        default_value_t = ServerConfig::DEFAULT_MAX_QUEUED,
         value_name = "N"
     )]
     pub max_queued: usize,
@@ -318,7 +329,7 @@ pub struct ServeArgs {
     #[arg(
         long = "header-timeout",
         env = "SAGASU_HEADER_TIMEOUT",
-        default_value_t = 10,
+        default_value_t = Connections::default().header_timeout.as_secs(),
         value_name = "SECONDS"
     )]
     pub header_timeout: u64,
@@ -326,7 +337,7 @@ pub struct ServeArgs {
     #[arg(
         long = "max-connections",
         env = "SAGASU_MAX_CONNECTIONS",
-        default_value_t = 512,
+        default_value_t = Connections::default().max_connections,
         value_name = "N"
     )]
     pub max_connections: usize,

@@ -1,47 +1,24 @@
-//! The subcommands: flags in, validated library settings, output out.
+//! The subcommands: resolved settings ([`crate::settings`]) in, output out.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anstream::println;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use sagasu_analyzer::{Analyzer, UserDictionary};
-use sagasu_indexer::{ArchiveSettings, IndexOptions, Progress};
-use sagasu_search::{DateBound, SearchOptions, SearchRequest, Searcher};
-use sagasu_server::{AppState, ServerConfig, app, metrics_app};
+use sagasu_analyzer::Analyzer;
+use sagasu_indexer::Progress;
+use sagasu_search::Searcher;
+use sagasu_server::{AppState, app, metrics_app};
 
-use crate::cli::{AnalyzeArgs, IndexArgs, LogFormat, SearchArgs, ServeArgs, StaticArgs, StatsArgs};
-use crate::config::Config;
+use crate::cli::{DEFAULT_INDEX, LogFormat};
 use crate::render;
+use crate::settings::{
+    AnalyzeSettings, IndexSettings, SearchSettings, ServeSettings, StaticSettings, StatsSettings,
+};
 
-fn index_options(
-    threads: Option<usize>,
-    user_dictionary: Option<UserDictionary>,
-    archive: ArchiveSettings,
-) -> Result<IndexOptions> {
-    let mut options = IndexOptions {
-        user_dictionary,
-        archive,
-        ..IndexOptions::default()
-    };
-    if let Some(threads) = threads {
-        anyhow::ensure!(threads > 0, "--threads must be at least 1");
-        options.threads = threads;
-    }
-    Ok(options)
-}
-
-pub fn index(args: IndexArgs) -> Result<ExitCode> {
-    let config = Config::next_to(&args.location.index)?;
-    let mut options = index_options(
-        args.threads,
-        config.user_dictionary(&args.user_dictionary)?,
-        config.archive(&args.archive),
-    )?;
-    options.dry_run = args.dry_run;
+pub fn index(args: IndexSettings) -> Result<ExitCode> {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template(
@@ -55,13 +32,13 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
         Progress::Processed => bar.inc(1),
         Progress::Committing => bar.set_message("committing"),
     };
-    let report = sagasu_indexer::index(&args.location.index, &args.paths, &options, &on_progress)
-        .with_context(|| format!("indexing into {}", args.location.index.display()))?;
+    let report = sagasu_indexer::index(&args.index, &args.paths, &args.options, &on_progress)
+        .with_context(|| format!("indexing into {}", args.index.display()))?;
     bar.finish_and_clear();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        render::index_report(&report, &args.location.index)?;
+        render::index_report(&report, &args.index)?;
     }
     if args.strict && !report.failed.is_empty() {
         eprintln!("sagasu: {} file(s) failed (--strict)", report.failed.len());
@@ -70,57 +47,20 @@ pub fn index(args: IndexArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn search(args: SearchArgs) -> Result<ExitCode> {
-    let date = |value: &Option<String>| -> Result<Option<DateBound>> {
-        value
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(Into::into)
-    };
-    let request = SearchRequest {
-        query: args.query,
-        tags: args.tags,
-        categories: args.categories,
-        from: date(&args.from).context("--from")?,
-        to: date(&args.to).context("--to")?,
-        sort: args.sort.parse().context("--sort")?,
-        page: args.page,
-        per_page: args.limit,
-        match_mode: args.match_mode.parse().context("--match")?,
-    };
-    if let Err(err) = request.validate() {
-        use sagasu_search::Error as Invalid;
-        // The error says how long the query is, never what it is.
-        let what = match err {
-            Invalid::QueryTooLong(_) | Invalid::TooManyWords(_) => "the query",
-            Invalid::TooManyTags(_) => "--tag",
-            Invalid::TooManyCategories(_) => "--category",
-            Invalid::InvalidPage => "--page",
-            _ => "--limit",
-        };
-        return Err(anyhow::Error::new(err).context(what));
-    }
-    let config = Config::next_to(&args.location.index)?;
-    let options = SearchOptions {
-        synonyms: config.synonyms(&args.synonyms)?,
-        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
-    };
-    let searcher = Searcher::open_with(&args.location.index, options)?;
-    let response = searcher.search(&request)?;
+pub fn search(args: SearchSettings) -> Result<ExitCode> {
+    let searcher = Searcher::open_with(&args.index, args.options)?;
+    let response = searcher.search(&args.request)?;
     if args.json {
         let document = sagasu_server::json::SearchResponse::from(&response);
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
-        render::search_response(&request, &response)?;
+        render::search_response(&args.request, &response)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    let config = Config::next_to(&args.location.index)?;
-    let user_dictionary = config.user_dictionary(&args.user_dictionary)?;
-    let analyzer = Analyzer::with_user_dictionary(user_dictionary.as_ref())?;
+pub fn analyze(args: AnalyzeSettings) -> Result<ExitCode> {
+    let analyzer = Analyzer::with_user_dictionary(args.user_dictionary.as_ref())?;
     let analysis = analyzer.analyze_with_readings(&args.text)?;
     let query_reading = sagasu_analyzer::query_reading(&args.text);
     if args.json {
@@ -155,24 +95,19 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let config = Config::next_to(&args.location.index)?;
-    let options = SearchOptions {
-        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
-        ..SearchOptions::default()
-    };
-    let searcher = Searcher::open_with(&args.location.index, options)?;
+pub fn stats(args: StatsSettings) -> Result<ExitCode> {
+    let searcher = Searcher::open_with(&args.index, args.options)?;
     let stats = searcher.stats()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
     } else {
-        render::stats(&stats, &args.location.index)?;
+        render::stats(&stats, &args.index)?;
     }
     std::io::stdout().flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+pub fn serve(args: ServeSettings) -> Result<ExitCode> {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SAGASU_LOG")
@@ -185,41 +120,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         // `message` and `target`.
         LogFormat::Json => logs.json().flatten_event(true).init(),
     }
-    anyhow::ensure!(
-        args.max_concurrent != Some(0),
-        "--max-concurrent must be at least 1"
-    );
-    anyhow::ensure!(
-        args.max_connections > 0,
-        "--max-connections must be at least 1"
-    );
-    anyhow::ensure!(
-        args.header_timeout > 0,
-        "--header-timeout must be at least 1 second"
-    );
-    let index = args.location.index;
-    let settings = Config::next_to(&index)?;
-    let user_dictionary = settings.user_dictionary(&args.user_dictionary)?;
-    let options = index_options(
-        args.threads,
-        user_dictionary.clone(),
-        settings.archive_settings(),
-    )?;
-    let mut config = ServerConfig::new(index.clone());
-    config.search = SearchOptions {
-        synonyms: settings.synonyms(&args.synonyms)?,
-        user_dictionary,
-    };
-    // Normalised by the flag's parser (`normalize_origin`).
-    config.cors_origins = args.cors_origins;
-    config.trusted_proxies = args.trusted_proxies;
-    if let Some(max_concurrent) = args.max_concurrent {
-        config.max_concurrent = max_concurrent;
-    }
-    config.max_queued = args.max_queued;
-    config.connections.header_timeout = Duration::from_secs(args.header_timeout);
-    config.connections.max_connections = args.max_connections;
-    let state = AppState::new(config);
+    let index = args.server.index.clone();
+    let options = args.indexing;
+    let state = AppState::new(args.server);
     let index_dir = index.clone();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let served = runtime.block_on(async move {
@@ -309,16 +212,15 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     served
 }
 
-pub fn static_bundle(args: StaticArgs) -> Result<ExitCode> {
-    let config = Config::next_to(&args.location.index)?;
+pub fn static_bundle(args: StaticSettings) -> Result<ExitCode> {
     let options = sagasu_static::ExportOptions {
-        user_dictionary: config.user_dictionary(&args.user_dictionary)?,
+        user_dictionary: args.user_dictionary,
         assets: vec![
             ("widget.js".to_owned(), sagasu_server::WIDGET_SCRIPT.into()),
             ("widget.css".to_owned(), sagasu_server::WIDGET_STYLE.into()),
         ],
     };
-    let report = sagasu_static::export(&args.location.index, &args.out, &options)
+    let report = sagasu_static::export(&args.index, &args.out, &options)
         .with_context(|| format!("writing the static bundle into {}", args.out.display()))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -333,7 +235,7 @@ fn explain_open_error(err: sagasu_search::Error, index: &Path) -> anyhow::Error 
     let sagasu_search::Error::Index(sagasu_indexer::Error::NoIndex { .. }) = err else {
         return err.into();
     };
-    let (dir, flag) = if index == Path::new("index") {
+    let (dir, flag) = if index == Path::new(DEFAULT_INDEX) {
         ("./index/ (the default --index)".to_owned(), String::new())
     } else {
         (

@@ -4,12 +4,16 @@ mod cli;
 mod commands;
 mod config;
 mod render;
+mod settings;
 
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::Parser;
+use clap::error::ErrorKind;
 
 use crate::cli::{Cli, Command};
+use crate::settings::Settings;
 
 /// Indexing allocates a little for every token; mimalloc does that faster
 /// than the system allocator (see docs/performance.md).
@@ -17,16 +21,11 @@ use crate::cli::{Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Index(args) => commands::index(args),
-        Command::Search(args) => commands::search(args),
-        Command::Analyze(args) => commands::analyze(args),
-        Command::Stats(args) => commands::stats(args),
-        Command::Serve(args) => commands::serve(args),
-        Command::Static(args) => commands::static_bundle(args),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return unreadable(&err),
     };
-    match result {
+    match run(cli.command) {
         Ok(code) => code,
         // A reader that stops early (`sagasu search … | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -34,6 +33,33 @@ fn main() -> ExitCode {
             eprintln!("sagasu: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match Settings::resolve(command)? {
+        Settings::Index(settings) => commands::index(settings),
+        Settings::Search(settings) => commands::search(settings),
+        Settings::Analyze(settings) => commands::analyze(settings),
+        Settings::Stats(settings) => commands::stats(settings),
+        Settings::Serve(settings) => commands::serve(*settings),
+        Settings::Static(settings) => commands::static_bundle(settings),
+    }
+}
+
+/// A command line clap does not accept (or `--help`, `--version`), with
+/// clap's message. A search parameter the search library refuses (`--sort
+/// best`) exits 1, as `--limit 0` does, which only the whole request can
+/// check; anything else exits with clap's status (2 for a usage error).
+fn unreadable(err: &clap::Error) -> ExitCode {
+    let refused_by_search = err.kind() == ErrorKind::ValueValidation
+        && std::error::Error::source(err).is_some_and(|cause| cause.is::<sagasu_search::Error>());
+    // Nothing better to do if stderr is gone.
+    let _ = err.print();
+    if refused_by_search {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
     }
 }
 

@@ -4,8 +4,8 @@ mod util;
 
 use serde_json::Value;
 use util::{
-    SAMPLE_POSTS, Sandbox, TestResult, describe_failure, fail, keys, owned, run, run_json,
-    sample_archive, strings,
+    SAMPLE_POSTS, Sandbox, TestResult, fail, keys, owned, run_json, run_text, sample_archive,
+    strings,
 };
 
 #[test]
@@ -13,13 +13,7 @@ fn analyze_shows_compound_parts_and_bigrams() -> TestResult {
     let sandbox = Sandbox::new()?;
     let mut cmd = sandbox.bare()?;
     cmd.args(["analyze", "株式会社ハートビーツ"]);
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = run_text(&mut cmd)?;
     let term_lines: Vec<Vec<&str>> = stdout
         .lines()
         .skip_while(|line| !line.starts_with("terms"))
@@ -212,13 +206,7 @@ fn stats_text_output() -> TestResult {
     let sandbox = Sandbox::new()?;
     sandbox.index(&[&sample_archive()])?;
     let mut cmd = sandbox.sagasu("stats")?;
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = run_text(&mut cmd)?;
     assert!(stdout.contains("posts       46"), "{stdout}");
     assert!(stdout.contains("2003-04-20 .. 2024-12-29"), "{stdout}");
     assert!(stdout.contains("built with  schema v"), "{stdout}");

@@ -4,7 +4,7 @@
 
 mod util;
 
-use util::{Problems, Sandbox, TestResult, bad, describe_failure, run};
+use util::{Problems, Sandbox, TestResult, bad, describe_failure, run, run_text};
 
 /// Each failing file and words its reason must contain (case-insensitive).
 const FAILURES: &[(&str, &[&str])] = &[
@@ -72,13 +72,7 @@ fn text_report_prints_a_failed_line_per_file() -> TestResult {
     let sandbox = Sandbox::new()?;
     let mut cmd = sandbox.sagasu("index")?;
     cmd.arg(bad());
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = run_text(&mut cmd)?;
     assert!(
         stdout.starts_with("2 added, 0 updated, 0 removed, 0 unchanged, 7 failed, 1 skipped"),
         "{stdout}"

@@ -23,7 +23,8 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use sagasu_test_support::cli::sagasu;
+use sagasu_test_support::http::Response;
 use util::process::{Process, STARTUP, free_port, programs_present};
 use util::{Sandbox, TestResult, encode, fail, ids, post_id, repo, sample_archive};
 
@@ -46,44 +47,15 @@ struct Front {
     _process: Process,
 }
 
-/// A response as curl wrote it.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn json(&self) -> TestResult<Value> {
-        serde_json::from_slice(&self.body).map_err(|err| fail(format!("not JSON ({err}): {self}")))
-    }
-}
-
-impl std::fmt::Display for Answer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = String::from_utf8_lossy(&self.body);
-        let shown: String = text.chars().take(300).collect();
-        write!(f, "{} {:?} {shown}", self.status, self.headers)
-    }
-}
-
 impl Front {
     /// `GET path` through the proxy with curl, from [`CLIENT`], with
     /// `headers`; nothing decoded.
-    fn get(&self, dir: &Path, path: &str, headers: &[&str]) -> TestResult<Answer> {
+    fn get(&self, dir: &Path, path: &str, headers: &[&str]) -> TestResult<Response> {
         self.fetch(dir, &format!("{}{path}", self.base), headers)
     }
 
     /// [`Front::get`] of a whole URL.
-    fn fetch(&self, dir: &Path, url: &str, headers: &[&str]) -> TestResult<Answer> {
+    fn fetch(&self, dir: &Path, url: &str, headers: &[&str]) -> TestResult<Response> {
         let (head, body) = (dir.join("curl-head"), dir.join("curl-body"));
         let mut command = Command::new("curl");
         command
@@ -105,22 +77,7 @@ impl Front {
             )));
         }
         let head = std::fs::read_to_string(&head)?;
-        let mut lines = head.lines();
-        let status_line = lines.next().unwrap_or_default();
-        let status = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .ok_or_else(|| fail(format!("bad status line {status_line:?}")))?;
-        let headers = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-            .collect();
-        Ok(Answer {
-            status,
-            headers,
-            body: std::fs::read(&body)?,
-        })
+        Ok(Response::from_head(&head, std::fs::read(&body)?)?)
     }
 
     /// `count` different searches at once through the proxy; the status
@@ -323,12 +280,8 @@ fn start_sagasu(sandbox: &Sandbox) -> TestResult<(Process, u16)> {
     let port = free_port()?;
     let mut process = Process::start(
         "sagasu serve",
-        Command::new(env!("CARGO_BIN_EXE_sagasu"))
+        sagasu(env!("CARGO_BIN_EXE_sagasu"))
             .current_dir(sandbox.path())
-            .env_remove("SAGASU_LOG")
-            .env_remove("SAGASU_LOG_FORMAT")
-            .env_remove("SAGASU_TRUSTED_PROXIES")
-            .env("NO_COLOR", "1")
             .arg("serve")
             .arg("--index")
             .arg(sandbox.index_dir())

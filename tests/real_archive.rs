@@ -3,29 +3,15 @@
 //! never copied. Set `SAGASU_CORPUS` to the corpus directory to run them
 //! elsewhere; without the corpus they print why and pass.
 
-use std::path::PathBuf;
-
 use assert_cmd::Command;
 use serde_json::Value;
 
 const SEED: &str = "_posts/2009-07-11-hbstudy-1.md";
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SAGASU_CORPUS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    let archive = dir.join("hirofukami");
-    if archive.is_dir() {
-        Some(archive)
-    } else {
-        eprintln!("skipping: no archive at {}", archive.display());
-        None
-    }
-}
-
 fn sagasu() -> Command {
-    Command::cargo_bin("sagasu").expect("the sagasu binary is built")
+    Command::from_std(sagasu_test_support::cli::sagasu(env!(
+        "CARGO_BIN_EXE_sagasu"
+    )))
 }
 
 fn json(output: &[u8]) -> Value {
@@ -43,7 +29,7 @@ fn ids(response: &Value) -> Vec<&str> {
 
 #[test]
 fn the_real_archive_indexes_and_finds_the_seed_post() {
-    let Some(archive) = corpus() else {
+    let Some(archive) = sagasu_test_support::corpus("hirofukami") else {
         return;
     };
     let temp = tempfile::tempdir().expect("temp dir");

@@ -52,7 +52,7 @@ use sagasu_analyzer::{KANA_SPELLINGS, Normalized};
 use sagasu_indexer::IndexOptions;
 use sagasu_indexer::{ArchiveSettings, read_posts};
 use sagasu_search::{MAX_PER_PAGE, MatchMode, SearchRequest, Searcher};
-use util::{Problems, TestResult, fail, repo, sample_archive};
+use util::{Problems, TestResult, corpus, fail, repo, sample_archive};
 
 /// The sample archive's thresholds: just below what the suite measures
 /// (recall 1.000, precision 1.000, MRR 1.000 when they were set), so any
@@ -363,20 +363,6 @@ fn sample_archive_relevance() -> TestResult {
     let firsts = cases.iter().filter(|case| case.first.is_some()).count();
     assert!(firsts >= 30, "{firsts} queries name a first post");
     run_suite(&sample_archive(), &queries, SAMPLE)
-}
-
-/// The real archive named `name` under `SAGASU_CORPUS` (default
-/// `../shared/corpus`), or `None`, said out loud, when it is absent.
-fn corpus(name: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("SAGASU_CORPUS")
-        .map_or_else(|| repo().join("../shared/corpus"), PathBuf::from);
-    let archive = root.join(name);
-    if archive.is_dir() {
-        Some(archive)
-    } else {
-        eprintln!("skipping: no archive at {}", archive.display());
-        None
-    }
 }
 
 #[test]

@@ -17,14 +17,14 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use sagasu_test_support::cli::sagasu;
+use sagasu_test_support::{SEARCH_WORDS, http};
 use util::process::{Process, free_port, programs_present};
 use util::{Sandbox, TestResult, copy_dir, encode, fail, repo, sample_archive};
 
@@ -35,37 +35,13 @@ const CONNECTIONS: usize = 16;
 /// A word only the post published mid-load has.
 const PROBE: &str = "zqxreplicaprobe";
 
-/// `GET target` on `addr` (`Connection: close`), read to EOF: the status
-/// and the body; an error when the connection fails.
-fn get(addr: SocketAddr, target: &str) -> TestResult<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let end = raw
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .ok_or_else(|| fail("no end of headers"))?;
-    let status = std::str::from_utf8(&raw[..end])?
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| fail("bad status line"))?;
-    // Answers here are small and sent with a length, not chunked.
-    Ok((status, raw[end + 4..].to_vec()))
-}
-
 /// How many posts a search for [`PROBE`] on `addr` finds.
 fn probe_total(addr: SocketAddr) -> TestResult<u64> {
-    let (status, body) = get(addr, &format!("/api/search?q={PROBE}"))?;
-    if status != 200 {
-        return Err(fail(format!("probe search: {status}")));
+    let response = http::get(addr, &format!("/api/search?q={PROBE}"))?;
+    if response.status != 200 {
+        return Err(fail(format!("probe search: {response}")));
     }
-    let body: Value = serde_json::from_slice(&body)?;
+    let body = response.json()?;
     body["total"]
         .as_u64()
         .ok_or_else(|| fail(format!("no total: {body}")))
@@ -82,11 +58,8 @@ impl Replica {
     fn start(&mut self) -> TestResult {
         let mut process = Process::start(
             "sagasu serve",
-            Command::new(env!("CARGO_BIN_EXE_sagasu"))
-                .env_remove("SAGASU_LOG")
-                .env_remove("SAGASU_LOG_FORMAT")
+            sagasu(env!("CARGO_BIN_EXE_sagasu"))
                 .env("SAGASU_LOG", "warn")
-                .env("NO_COLOR", "1")
                 .arg("serve")
                 .arg("--index")
                 .arg(&self.index)
@@ -101,7 +74,7 @@ impl Replica {
     fn wait_ready(&self) -> TestResult {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if matches!(get(self.addr, "/readyz"), Ok((200, _))) {
+            if http::get(self.addr, "/readyz").is_ok_and(|response| response.status == 200) {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -138,7 +111,7 @@ fn publish(src: &Path, replicas: &[Replica]) -> TestResult {
 
 /// `sagasu index ARCHIVE --index INDEX`.
 fn index(archive: &Path, index: &Path) -> TestResult {
-    let output = Command::new(env!("CARGO_BIN_EXE_sagasu"))
+    let output = sagasu(env!("CARGO_BIN_EXE_sagasu"))
         .arg("index")
         .arg(archive)
         .arg("--index")
@@ -172,23 +145,9 @@ end
 "#;
 
 fn wrk_paths() -> String {
-    let words = [
-        "インフラ",
-        "勉強会",
-        "サーバー",
-        "監視",
-        "KVM",
-        "nginx",
-        "Zabbix",
-        "子育て",
-        "読書",
-        "べんきょうかい",
-        "確定申告",
-        "行った",
-        PROBE,
-    ];
-    let mut paths: Vec<String> = words
+    let mut paths: Vec<String> = SEARCH_WORDS
         .iter()
+        .chain([&PROBE])
         .map(|word| format!("/api/search?q={}", encode(word)))
         .collect();
     paths.push("/api/tags".to_owned());
@@ -264,8 +223,8 @@ fn replicas_behind_haproxy_survive_a_kill_and_a_publish_under_load() -> TestResu
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut ok = 0;
     while ok < 3 * REPLICAS {
-        ok = match get(front, "/readyz") {
-            Ok((200, _)) => ok + 1,
+        ok = match http::get(front, "/readyz") {
+            Ok(response) if response.status == 200 => ok + 1,
             _ => 0,
         };
         if Instant::now() > deadline {

@@ -5,7 +5,7 @@ mod util;
 
 use util::{
     Problems, SAMPLE_POSTS, Sandbox, TestResult, describe_failure, ids, owned, post_id, run,
-    sample_archive,
+    run_text, sample_archive,
 };
 
 fn indexed_sample() -> TestResult<Sandbox> {
@@ -535,13 +535,7 @@ fn text_output_lists_titles_without_colour() -> TestResult {
     let sandbox = indexed_sample()?;
     let mut cmd = sandbox.sagasu("search")?;
     cmd.args(["--limit", "2", "インフラ勉強会"]);
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = run_text(&mut cmd)?;
     assert!(
         stdout.starts_with("7 results for \"インフラ勉強会\", showing 1-2"),
         "{stdout}"
@@ -559,13 +553,7 @@ fn text_output_lists_titles_without_colour() -> TestResult {
 
     let mut cmd = sandbox.sagasu("search")?;
     cmd.args(["--page", "6", ""]);
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    let stdout = String::from_utf8(output.stdout)?;
+    let stdout = run_text(&mut cmd)?;
     assert!(
         stdout.contains("page 6 is past the last page (5)"),
         "{stdout}"
@@ -586,12 +574,6 @@ fn text_output_lists_titles_without_colour() -> TestResult {
     let mut cmd = sandbox.sagasu("search")?;
     // Not a word of any post, nor anything a relaxed search could find.
     cmd.arg("qqqqzzzzxxxx");
-    let output = run(&mut cmd)?;
-    assert!(
-        output.status.success(),
-        "{}",
-        describe_failure(&cmd, &output)
-    );
-    assert!(String::from_utf8(output.stdout)?.starts_with("No results"));
+    assert!(run_text(&mut cmd)?.starts_with("No results"));
     Ok(())
 }

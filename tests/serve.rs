@@ -5,7 +5,7 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -14,6 +14,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+use sagasu_test_support::cli::sagasu;
+use sagasu_test_support::http::{self, Response};
 use serde_json::Value;
 use util::{Sandbox, TestResult, copy_dir, encode, fail, ids, post_id, sample_archive};
 
@@ -54,17 +56,10 @@ impl Serve {
                 .local_addr()?
                 .port();
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let mut command = Command::new(env!("CARGO_BIN_EXE_sagasu"));
+            let mut command = sagasu(env!("CARGO_BIN_EXE_sagasu"));
             command
                 .current_dir(sandbox.path())
-                .env_remove("SAGASU_INDEX")
-                .env_remove("SAGASU_ADDR")
-                .env_remove("SAGASU_MAX_CONCURRENT")
-                .env_remove("SAGASU_MAX_QUEUED")
-                .env_remove("SAGASU_LOG")
-                .env_remove("SAGASU_LOG_FORMAT")
                 .env("SAGASU_THREADS", "2")
-                .env("NO_COLOR", "1")
                 .arg("serve")
                 .arg("--addr")
                 .arg(format!("{host}:{port}"));
@@ -133,13 +128,13 @@ impl Serve {
         }
     }
 
-    fn get(&self, target: &str) -> TestResult<HttpResponse> {
-        get(self.addr, target)
+    fn get(&self, target: &str) -> TestResult<Response> {
+        Ok(http::get(self.addr, target)?)
     }
 
     /// `GET target` with extra request headers.
-    fn get_with(&self, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
-        get_with(self.addr, target, headers)
+    fn get_with(&self, target: &str, headers: &[(&str, &str)]) -> TestResult<Response> {
+        Ok(http::request(self.addr, "GET", target, headers, &[])?)
     }
 
     /// `GET target`, requiring 200 and JSON.
@@ -148,7 +143,7 @@ impl Serve {
         if response.status != 200 {
             return Err(fail(format!("GET {target}: {response}")));
         }
-        response.json()
+        Ok(response.json()?)
     }
 
     /// Polls `/readyz` until it says 200 (503 `not_ready` meanwhile).
@@ -232,119 +227,6 @@ impl Drop for Serve {
         }
         self.join_reader();
     }
-}
-
-/// A response read off the socket.
-#[derive(Debug)]
-struct HttpResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl HttpResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn json(&self) -> TestResult<Value> {
-        serde_json::from_slice(&self.body)
-            .map_err(|err| fail(format!("body is not JSON ({err}): {self}")))
-    }
-}
-
-impl std::fmt::Display for HttpResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = String::from_utf8_lossy(&self.body);
-        let shown: String = text.chars().take(400).collect();
-        write!(f, "{} {:?} {shown}", self.status, self.headers)
-    }
-}
-
-/// `GET target` over a fresh connection (`Connection: close`, no
-/// `Accept-Encoding`), read to EOF.
-fn get(addr: SocketAddr, target: &str) -> TestResult<HttpResponse> {
-    get_with(addr, target, &[])
-}
-
-/// [`get`] with extra request headers.
-fn get_with(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> TestResult<HttpResponse> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let mut request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let end = raw
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .ok_or_else(|| {
-            fail(format!(
-                "no end of headers: {:?}",
-                String::from_utf8_lossy(&raw)
-            ))
-        })?;
-    let head = std::str::from_utf8(&raw[..end])?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .strip_prefix("HTTP/1.1 ")
-        .and_then(|rest| rest.get(..3))
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| fail(format!("bad status line {status_line:?}")))?;
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    let mut response = HttpResponse {
-        status,
-        headers,
-        body: Vec::new(),
-    };
-    let mut rest = &raw[end + 4..];
-    if response
-        .header("transfer-encoding")
-        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"))
-    {
-        loop {
-            let line_end = rest
-                .windows(2)
-                .position(|window| window == b"\r\n")
-                .ok_or_else(|| fail("truncated chunk"))?;
-            let size = std::str::from_utf8(&rest[..line_end])?;
-            let size =
-                usize::from_str_radix(size.split(';').next().unwrap_or_default().trim(), 16)?;
-            rest = &rest[line_end + 2..];
-            if size == 0 {
-                break;
-            }
-            let chunk = rest.get(..size).ok_or_else(|| fail("truncated chunk"))?;
-            response.body.extend_from_slice(chunk);
-            rest = rest
-                .get(size + 2..)
-                .ok_or_else(|| fail("truncated chunk"))?;
-        }
-    } else {
-        if let Some(length) = response.header("content-length") {
-            let length: usize = length.parse()?;
-            if length != rest.len() {
-                return Err(fail(format!(
-                    "content-length {length}, {} bytes",
-                    rest.len()
-                )));
-            }
-        }
-        response.body = rest.to_vec();
-    }
-    Ok(response)
 }
 
 fn search(word: &str) -> String {
@@ -665,7 +547,7 @@ fn serve_logs_json_objects_and_serves_metrics_on_their_own_address() -> TestResu
         .find(|line| line["message"] == "serving /metrics")
         .and_then(|line| line["addr"].as_str()?.parse().ok())
         .ok_or_else(|| fail(format!("no /metrics address logged:\n{}", serve.stderr())))?;
-    let metrics = get(metrics_addr, "/metrics")?;
+    let metrics = http::get(metrics_addr, "/metrics")?;
     assert_eq!(metrics.status, 200, "{metrics}");
     let text = String::from_utf8(metrics.body.clone())?;
     assert!(

@@ -9,7 +9,7 @@
 //! shell cannot change what a test sees.
 
 // Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod process;
 
@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+pub use sagasu_test_support::{
+    SAMPLE_POSTS, copy_dir, corpus, encode, post_id, repo, sample_archive,
+};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -48,17 +51,6 @@ pub fn fail(message: impl Into<String>) -> Box<dyn Error> {
     Box::new(Failure(message.into()))
 }
 
-/// The repository root (the root package's manifest directory).
-pub fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The bundled sample archive: 46 posts, plus a README.md that has no
-/// front matter (1 skipped).
-pub fn sample_archive() -> PathBuf {
-    repo().join("tests/sample-archive")
-}
-
 /// One post per front matter / markup quirk (23 posts).
 pub fn quirks() -> PathBuf {
     repo().join("tests/fixtures/quirks")
@@ -68,9 +60,6 @@ pub fn quirks() -> PathBuf {
 pub fn bad() -> PathBuf {
     repo().join("tests/fixtures/bad")
 }
-
-/// Number of posts in the sample archive.
-pub const SAMPLE_POSTS: u64 = 46;
 
 /// A temp dir with an index location inside it.
 #[derive(Debug)]
@@ -99,12 +88,10 @@ impl Sandbox {
 
     /// `sagasu` with no arguments: cwd = the sandbox, hermetic environment.
     pub fn bare(&self) -> TestResult<Command> {
-        let mut cmd = Command::cargo_bin("sagasu")?;
-        cmd.current_dir(self.path())
-            .env_remove("SAGASU_INDEX")
-            .env_remove("SAGASU_THREADS")
-            .env_remove("CLICOLOR_FORCE")
-            .env("NO_COLOR", "1");
+        let mut cmd = Command::from_std(sagasu_test_support::cli::sagasu(env!(
+            "CARGO_BIN_EXE_sagasu"
+        )));
+        cmd.current_dir(self.path());
         Ok(cmd)
     }
 
@@ -194,18 +181,29 @@ pub fn run(cmd: &mut Command) -> TestResult<Output> {
     Ok(cmd.output()?)
 }
 
+/// Runs `cmd`, requires exit 0 and returns stdout as text.
+pub fn run_text(cmd: &mut Command) -> TestResult<String> {
+    Ok(String::from_utf8(succeeded(cmd)?.stdout)?)
+}
+
 /// Runs `cmd`, requires exit 0 and parses stdout as JSON.
 pub fn run_json(cmd: &mut Command) -> TestResult<Value> {
-    let output = cmd.output()?;
-    if !output.status.success() {
-        return Err(fail(describe_failure(cmd, &output)));
-    }
+    let output = succeeded(cmd)?;
     serde_json::from_slice(&output.stdout).map_err(|err| {
         fail(format!(
             "{}\nstdout is not JSON: {err}",
             describe_failure(cmd, &output)
         ))
     })
+}
+
+/// Runs `cmd` and returns its output; an error unless it exits 0.
+fn succeeded(cmd: &mut Command) -> TestResult<Output> {
+    let output = cmd.output()?;
+    if !output.status.success() {
+        return Err(fail(describe_failure(cmd, &output)));
+    }
+    Ok(output)
 }
 
 /// A command, its status and its output, for failure messages.
@@ -258,11 +256,6 @@ pub fn owned(items: &[&str]) -> Vec<String> {
     items.iter().map(|item| (*item).to_owned()).collect()
 }
 
-/// A sample-archive post id: `_posts/` + `name`.
-pub fn post_id(name: &str) -> String {
-    format!("_posts/{name}")
-}
-
 /// Full-width ASCII folded to ASCII, then lowercased: enough of NFKC and
 /// case folding to tell whether two tag spellings are the same key.
 pub fn fold_key(text: &str) -> String {
@@ -273,21 +266,6 @@ pub fn fold_key(text: &str) -> String {
         })
         .collect::<String>()
         .to_lowercase()
-}
-
-/// Copies a directory tree.
-pub fn copy_dir(src: &Path, dst: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dst)?;
-    for entry in std::fs::read_dir(src)? {
-        let entry = entry?;
-        let target = dst.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }
 
 /// Every file under `dir` with an extension some format reads, sorted.
@@ -341,17 +319,4 @@ impl Problems {
             )))
         }
     }
-}
-
-/// `value` percent-encoded as a query value or path segment.
-pub fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }

@@ -1,5 +1,6 @@
 //! What a search asks for, validated.
 
+use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
@@ -35,6 +36,17 @@ impl FromStr for Sort {
     }
 }
 
+/// The name [`Sort::from_str`] reads.
+impl fmt::Display for Sort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Relevance => "relevance",
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+        })
+    }
+}
+
 /// How the words of a query combine.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
@@ -58,6 +70,16 @@ impl FromStr for MatchMode {
             "any" => Ok(Self::Any),
             other => Err(Error::InvalidMatch(other.to_owned())),
         }
+    }
+}
+
+/// The name [`MatchMode::from_str`] reads.
+impl fmt::Display for MatchMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::All => "all",
+            Self::Any => "any",
+        })
     }
 }
 
@@ -267,6 +289,17 @@ mod tests {
             let message = err.map(|e| e.to_string()).unwrap_or_default();
             assert!(message.contains("YYYY-MM-DD"), "{bad}: {message}");
         }
+    }
+
+    #[test]
+    fn sort_and_match_names_read_back() -> Result<(), Error> {
+        for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
+            assert_eq!(sort.to_string().parse::<Sort>()?, sort);
+        }
+        for mode in [MatchMode::All, MatchMode::Any] {
+            assert_eq!(mode.to_string().parse::<MatchMode>()?, mode);
+        }
+        Ok(())
     }
 
     #[test]

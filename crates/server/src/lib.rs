@@ -116,13 +116,16 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
+    /// The default of [`ServerConfig::max_queued`].
+    pub const DEFAULT_MAX_QUEUED: usize = 1024;
+
     /// Defaults for the index at `index`.
     pub fn new(index: PathBuf) -> Self {
         Self {
             index,
             cors_origins: Vec::new(),
             max_concurrent: std::thread::available_parallelism().map_or(1, usize::from),
-            max_queued: 1024,
+            max_queued: Self::DEFAULT_MAX_QUEUED,
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             cache_entries: 256,

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Fixture, Server, TestResult, copy_dir, fail, http, index_into, sample_archive};
+use sagasu_test_support::SEARCH_WORDS;
 use tokio::net::TcpStream;
 
 const CLIENTS: usize = 256;
@@ -30,25 +31,7 @@ const HEALTH_LIMIT: Duration = Duration::from_millis(100);
 /// The request mix: every one valid, so that any answer but 200 or 503 is
 /// a failure.
 fn target(client: usize, round: usize) -> String {
-    const WORDS: [&str; 16] = [
-        "インフラ",
-        "勉強会",
-        "サーバー",
-        "監視",
-        "KVM",
-        "nginx",
-        "Zabbix",
-        "子育て",
-        "読書",
-        "べんきょうかい",
-        "benkyoukai",
-        "確定申告",
-        "行った",
-        "\"インフラ勉強会\"",
-        "-監視",
-        "OR",
-    ];
-    let pick = |n: usize| WORDS[(client * 7 + round * 13 + n) % WORDS.len()];
+    let pick = |n: usize| SEARCH_WORDS[(client * 7 + round * 13 + n) % SEARCH_WORDS.len()];
     let words = |count: usize| (0..count).map(pick).collect::<Vec<_>>().join(" ");
     let query = |pairs: &[(&str, &str)]| {
         let mut query = form_urlencoded::Serializer::new(String::new());

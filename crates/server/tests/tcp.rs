@@ -338,7 +338,7 @@ async fn past_the_bound_searches_get_503_with_retry_after_and_the_server_recover
 
 /// `(status, error code)` of `response`, after checking that it is JSON
 /// with the headers every error carries.
-fn error_of(response: &common::HttpResponse) -> TestResult<(u16, String)> {
+fn error_of(response: &common::Response) -> TestResult<(u16, String)> {
     assert_eq!(
         response.header("content-type"),
         Some("application/json"),

@@ -1,9 +1,10 @@
 //! Shared harness for the server's integration tests: indexes built in temp
-//! dirs, a server on an ephemeral port, and a minimal HTTP/1.1 client over
-//! a raw socket (there is no HTTP client crate among the dependencies).
+//! dirs, a server on an ephemeral port, and a minimal async HTTP/1.1 client
+//! over a raw socket, whose requests may be malformed on purpose. What the
+//! tests of every crate share comes from `sagasu-test-support`.
 
 // Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -13,6 +14,8 @@ use std::time::Duration;
 use axum::Router;
 use sagasu_indexer::{IndexOptions, Report};
 use sagasu_server::{AppState, Connections, ServerConfig, app};
+pub use sagasu_test_support::http::Response;
+pub use sagasu_test_support::{SAMPLE_POSTS, copy_dir, encode, post_id, sample_archive};
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::net::{TcpListener, TcpStream};
@@ -26,14 +29,6 @@ pub type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 pub fn fail(message: impl Into<String>) -> Box<dyn Error + Send + Sync> {
     message.into().into()
 }
-
-/// The bundled sample archive (46 posts).
-pub fn sample_archive() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sample-archive")
-}
-
-/// Number of posts in the sample archive.
-pub const SAMPLE_POSTS: u64 = 46;
 
 /// Indexing settings for tests: few threads, since tests run in parallel.
 pub fn index_options() -> IndexOptions {
@@ -94,27 +89,6 @@ impl Fixture {
     }
 }
 
-/// Copies a directory tree.
-pub fn copy_dir(src: &Path, dst: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dst)?;
-    for entry in std::fs::read_dir(src)? {
-        let entry = entry?;
-        let target = dst.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
-/// `value` percent-encoded for a path segment or a query value: everything
-/// but ASCII letters and digits is escaped (so `/` becomes `%2F`).
-pub fn encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// A search URI for the query string pairs, encoded as a browser would.
 pub fn search_uri(pairs: &[(&str, &str)]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -134,11 +108,6 @@ pub fn hit_ids(response: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A sample-archive post id: `_posts/` + `name`.
-pub fn post_id(name: &str) -> String {
-    format!("_posts/{name}")
 }
 
 /// A server on `127.0.0.1:<ephemeral>`, running in a task of the current
@@ -194,7 +163,7 @@ impl Server {
     }
 
     /// `GET target`.
-    pub async fn get(&self, target: &str) -> TestResult<HttpResponse> {
+    pub async fn get(&self, target: &str) -> TestResult<Response> {
         http(self.addr, "GET", target, &[]).await
     }
 
@@ -204,50 +173,7 @@ impl Server {
         if response.status != 200 {
             return Err(fail(format!("GET {target}: expected 200, got {response}")));
         }
-        response.json()
-    }
-}
-
-/// A response read off the socket.
-#[derive(Debug, Clone)]
-pub struct HttpResponse {
-    pub status: u16,
-    /// Names lowercased, in the order received.
-    pub headers: Vec<(String, String)>,
-    /// The body, de-chunked.
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// The body as JSON.
-    pub fn json(&self) -> TestResult<Value> {
-        serde_json::from_slice(&self.body)
-            .map_err(|err| fail(format!("body is not JSON ({err}): {self}")))
-    }
-
-    /// The body as (lossy) text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-impl std::fmt::Display for HttpResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {:?} ", self.status, self.headers)?;
-        let text = self.text();
-        match text.char_indices().nth(500) {
-            Some((cut, _)) => write!(f, "{}…", &text[..cut]),
-            None => f.write_str(&text),
-        }
+        Ok(response.json()?)
     }
 }
 
@@ -258,7 +184,7 @@ pub async fn http(
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
-) -> TestResult<HttpResponse> {
+) -> TestResult<Response> {
     http_with_body(addr, method, target, headers, &[]).await
 }
 
@@ -269,7 +195,7 @@ pub async fn http_with_body(
     target: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> TestResult<HttpResponse> {
+) -> TestResult<Response> {
     let exchange = async {
         let stream = TcpStream::connect(addr).await?;
         let mut request =
@@ -334,38 +260,14 @@ pub async fn read_response(stream: &TcpStream, head: bool) -> std::io::Result<Ve
 /// Parses a whole HTTP/1.1 response: status line, headers, and a body
 /// delimited by `Content-Length`, chunked encoding, or the end of the
 /// stream.
-pub fn parse_response(raw: &[u8], head: bool) -> TestResult<HttpResponse> {
+pub fn parse_response(raw: &[u8], head: bool) -> TestResult<Response> {
     let end = find(raw, b"\r\n\r\n").ok_or_else(|| {
         fail(format!(
             "no end of headers in {:?}",
             String::from_utf8_lossy(raw)
         ))
     })?;
-    let head_text = std::str::from_utf8(&raw[..end])?;
-    let mut lines = head_text.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    let version = parts.next().unwrap_or_default();
-    if !version.starts_with("HTTP/1.") {
-        return Err(fail(format!("bad status line {status_line:?}")));
-    }
-    let status: u16 = parts
-        .next()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|_| fail(format!("bad status line {status_line:?}")))?;
-    let mut headers = Vec::new();
-    for line in lines {
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| fail(format!("bad header line {line:?}")))?;
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-    }
-    let mut response = HttpResponse {
-        status,
-        headers,
-        body: Vec::new(),
-    };
+    let mut response = Response::from_head(std::str::from_utf8(&raw[..end])?, Vec::new())?;
     let rest = &raw[end + 4..];
     if head {
         if !rest.is_empty() {
