@@ -336,6 +336,12 @@ fn a_folder_behind_a_broken_link_keeps_what_was_indexed_from_it() -> TestResult 
         Some(1),
         "{report}"
     );
+    // The path once (the failure's), the cause once.
+    assert_eq!(
+        report["failed"][0]["reason"],
+        "cannot read directory: No such file or directory (os error 2)",
+        "{report}"
+    );
     assert_eq!(sandbox.all_ids("寒中見舞い", &[])?, ["old/2020-01-01-a.md"]);
     Ok(())
 }

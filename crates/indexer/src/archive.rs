@@ -181,7 +181,13 @@ pub(crate) fn walk(
                     if failed.is_dir() || !failed.exists() {
                         walk.kept.push(format!("{}/", id_of(&failed)));
                     }
-                    walk.unreadable.push((path, PostError::Walk(error)));
+                    // The I/O error alone (walkdir's own message names the path
+                    // again); a loop is walkdir's message.
+                    let message = error.to_string();
+                    let cause = error
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other(message));
+                    walk.unreadable.push((path, PostError::Walk(cause)));
                     continue;
                 }
             };

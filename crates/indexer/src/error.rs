@@ -113,8 +113,9 @@ fn with_causes(error: &dyn std::error::Error) -> String {
 pub enum PostError {
     /// A folder under a path given to the run could not be walked (it is
     /// not readable, or a symbolic link loops back to a folder above it).
+    /// The cause is the I/O error alone: the failure names the path.
     #[error("cannot read directory")]
-    Walk(#[source] walkdir::Error),
+    Walk(#[source] std::io::Error),
     /// The file could not be read.
     #[error("cannot read")]
     Read(#[source] std::io::Error),
