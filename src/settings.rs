@@ -149,7 +149,7 @@ fn search(args: SearchArgs) -> Result<SearchSettings> {
             Invalid::QueryTooLong(_) | Invalid::TooManyWords(_) => "the query",
             Invalid::TooManyTags(_) => "--tag",
             Invalid::TooManyCategories(_) => "--category",
-            Invalid::InvalidPage => "--page",
+            Invalid::InvalidPage(_) => "--page",
             _ => "--limit",
         };
         return Err(anyhow::Error::new(err).context(what));

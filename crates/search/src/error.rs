@@ -14,12 +14,13 @@ pub enum Error {
     /// The match mode is unknown.
     #[error("invalid match {0:?}: use all or any")]
     InvalidMatch(String),
-    /// Pages count from 1.
-    #[error("invalid page: pages count from 1")]
-    InvalidPage,
-    /// The page size is out of range.
+    /// The page is not a whole number from 1 (the error holds it as given).
+    #[error("invalid page {0}: pages count from 1")]
+    InvalidPage(String),
+    /// The page size is not a whole number from 1 to
+    /// [`crate::MAX_PER_PAGE`] (as given).
     #[error("invalid page size {0}: use 1 to {max}", max = crate::MAX_PER_PAGE)]
-    InvalidPerPage(usize),
+    InvalidPerPage(String),
     /// The query is longer than [`crate::MAX_QUERY_CHARS`]; the error
     /// holds its length, never its text.
     #[error(
@@ -63,7 +64,7 @@ impl Error {
             Self::InvalidDate(_) => "invalid_date",
             Self::InvalidSort(_) => "invalid_sort",
             Self::InvalidMatch(_) => "invalid_match",
-            Self::InvalidPage => "invalid_page",
+            Self::InvalidPage(_) => "invalid_page",
             Self::InvalidPerPage(_) => "invalid_per_page",
             Self::QueryTooLong(_) => "query_too_long",
             Self::TooManyWords(_) => "too_many_words",

@@ -237,10 +237,44 @@ impl SearchRequest {
             return Err(Error::TooManyCategories(self.categories.len()));
         }
         if self.page == 0 {
-            return Err(Error::InvalidPage);
+            return Err(Error::InvalidPage(self.page.to_string()));
         }
         if self.per_page == 0 || self.per_page > MAX_PER_PAGE {
-            return Err(Error::InvalidPerPage(self.per_page));
+            return Err(Error::InvalidPerPage(self.per_page.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Sets the parameter `key` of a query string to `value`: `q`, `tag`
+    /// and `category` (each repeatable: `tag=a&tag=b`), `from`, `to`,
+    /// `sort`, `match`, `page` and `per_page`, as the HTTP API names them.
+    /// A value is trimmed, and an empty one counts as absent; other keys
+    /// are ignored. [`validate`](Self::validate) checks the whole request
+    /// once every pair is set.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), Error> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(());
+        }
+        match key {
+            "q" => value.clone_into(&mut self.query),
+            "tag" => self.tags.push(value.to_owned()),
+            "category" => self.categories.push(value.to_owned()),
+            "from" => self.from = Some(value.parse()?),
+            "to" => self.to = Some(value.parse()?),
+            "sort" => self.sort = value.parse()?,
+            "match" => self.match_mode = value.parse()?,
+            "page" => {
+                self.page = value
+                    .parse()
+                    .map_err(|_| Error::InvalidPage(value.to_owned()))?;
+            }
+            "per_page" => {
+                self.per_page = value
+                    .parse()
+                    .map_err(|_| Error::InvalidPerPage(value.to_owned()))?;
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -307,7 +341,7 @@ mod tests {
         let mut request = SearchRequest::new("x");
         assert!(request.validate().is_ok());
         request.page = 0;
-        assert!(matches!(request.validate(), Err(Error::InvalidPage)));
+        assert!(matches!(request.validate(), Err(Error::InvalidPage(_))));
         request.page = 1;
         request.per_page = MAX_PER_PAGE + 1;
         assert!(matches!(request.validate(), Err(Error::InvalidPerPage(_))));

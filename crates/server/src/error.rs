@@ -68,7 +68,7 @@ impl From<sagasu_search::Error> for Error {
             Search::InvalidDate(_)
             | Search::InvalidSort(_)
             | Search::InvalidMatch(_)
-            | Search::InvalidPage
+            | Search::InvalidPage(_)
             | Search::InvalidPerPage(_)
             | Search::QueryTooLong(_)
             | Search::TooManyWords(_)

@@ -5,55 +5,35 @@ use sagasu_search::{MAX_PER_PAGE, SearchRequest};
 
 use crate::Error;
 
-/// The parameters of `GET /api/search`, as a [`SearchRequest`].
+/// The parameters of `GET /api/search`, as a [`SearchRequest`] (which
+/// knows its parameters: [`SearchRequest::set`]).
 ///
 /// Unknown parameters are ignored; empty values count as absent.
 pub(crate) fn search_request(query: Option<&str>) -> Result<SearchRequest, Error> {
     let mut request = SearchRequest::default();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        match key.as_ref() {
-            "q" => value.clone_into(&mut request.query),
-            "tag" => request.tags.push(value.to_owned()),
-            "category" => request.categories.push(value.to_owned()),
-            "from" => request.from = Some(value.parse()?),
-            "to" => request.to = Some(value.parse()?),
-            "sort" => request.sort = value.parse()?,
-            "match" => request.match_mode = value.parse()?,
-            "page" => request.page = number(value, "invalid_page", "page")?,
-            "per_page" => request.per_page = number(value, "invalid_per_page", "per_page")?,
-            _ => {}
-        }
+        request.set(&key, &value)?;
     }
     request.validate()?;
     Ok(request)
 }
 
-/// `limit` for related posts: 1 to [`MAX_PER_PAGE`], 5 by default.
 pub(crate) fn related_limit(query: Option<&str>) -> Result<usize, Error> {
+    let invalid = |value: &str| Error::BadRequest {
+        code: "invalid_limit",
+        message: format!("invalid limit {value}: use 1 to {MAX_PER_PAGE}"),
+    };
     let mut limit = 5;
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        if key == "limit" && !value.trim().is_empty() {
-            limit = number(value.trim(), "invalid_limit", "limit")?;
+        let value = value.trim();
+        if key == "limit" && !value.is_empty() {
+            limit = value.parse().map_err(|_| invalid(value))?;
         }
     }
     if limit == 0 || limit > MAX_PER_PAGE {
-        return Err(Error::BadRequest {
-            code: "invalid_limit",
-            message: format!("invalid limit {limit}: use 1 to {MAX_PER_PAGE}"),
-        });
+        return Err(invalid(&limit.to_string()));
     }
     Ok(limit)
-}
-
-fn number(value: &str, code: &'static str, name: &str) -> Result<usize, Error> {
-    value.parse().map_err(|_| Error::BadRequest {
-        code,
-        message: format!("invalid {name} {value:?}: use a whole number from 1"),
-    })
 }
 
 #[cfg(test)]
