@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, Server, TestResult, copy_dir, fail, http, index_into, sample_archive};
+use common::{
+    Fixture, Server, TestResult, copy_dir, fail, index_into, raw_request, sample_archive,
+};
 use sagasu_test_support::SEARCH_WORDS;
 use tokio::net::TcpStream;
 
@@ -100,7 +102,7 @@ async fn overload_and_soak() -> TestResult {
             let mut round = 0;
             while !done.load(Ordering::Relaxed) {
                 let uri = target(client, round);
-                let response = http(addr, "GET", &uri, &[]).await?;
+                let response = raw_request(addr, "GET", &uri, &[], &[]).await?;
                 match response.status {
                     200 => ok.fetch_add(1, Ordering::Relaxed),
                     503 if response.json()?["error"]["code"].is_string() => {
@@ -155,7 +157,7 @@ async fn overload_and_soak() -> TestResult {
     let mut committed = false;
     while started.elapsed() < run {
         let probe = Instant::now();
-        let response = http(addr, "GET", "/healthz", &[]).await?;
+        let response = raw_request(addr, "GET", "/healthz", &[], &[]).await?;
         health.push(probe.elapsed());
         if response.status != 200 {
             return Err(fail(format!("/healthz under load: {response}")));

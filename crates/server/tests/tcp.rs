@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::{
     Fixture, SAMPLE_POSTS, Server, TestResult, copy_dir, encode, fail, hit_ids, http, index_into,
-    poll, post_id, sample_archive, search_uri,
+    poll, post_id, raw_request, sample_archive, search_uri,
 };
 use sagasu_search::{MAX_FILTERS, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use sagasu_server::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES, RETRY_AFTER_SECONDS};
@@ -33,7 +33,8 @@ async fn serves_over_tcp_and_shuts_down_gracefully() -> TestResult {
     );
 
     // Unescaped UTF-8 in the request line: rejected or answered, never a 5xx.
-    let unescaped = server.get("/api/search?q=インフラ勉強会").await?;
+    let unescaped =
+        raw_request(server.addr, "GET", "/api/search?q=インフラ勉強会", &[], &[]).await?;
     assert!(
         unescaped.status == 200 || unescaped.status == 400,
         "{unescaped}"
@@ -387,24 +388,32 @@ async fn every_error_is_json_with_the_usual_headers() -> TestResult {
     );
 
     let long_target = search_uri(&[("q", &"a".repeat(MAX_URI_BYTES))]);
-    let long = http(server.addr, "GET", &long_target, &[origin]).await?;
+    let long = raw_request(server.addr, "GET", &long_target, &[origin], &[]).await?;
     assert_eq!(error_of(&long)?, (414, "uri_too_long".to_owned()));
 
     let big = "x".repeat(MAX_HEADER_BYTES);
-    let large = http(server.addr, "GET", "/healthz", &[origin, ("X-Big", &big)]).await?;
+    let large = raw_request(
+        server.addr,
+        "GET",
+        "/healthz",
+        &[origin, ("X-Big", &big)],
+        &[],
+    )
+    .await?;
     assert_eq!(error_of(&large)?, (431, "headers_too_large".to_owned()));
     let names: Vec<String> = (0..MAX_HEADERS).map(|n| format!("X-Header-{n}")).collect();
     let mut many: Vec<(&str, &str)> = names.iter().map(|name| (name.as_str(), "1")).collect();
     many.push(origin);
-    let numerous = http(server.addr, "GET", "/healthz", &many).await?;
+    let numerous = raw_request(server.addr, "GET", "/healthz", &many, &[]).await?;
     assert_eq!(error_of(&numerous)?, (431, "headers_too_large".to_owned()));
 
     // Declared, not sent: the server answers from the length alone.
-    let body = http(
+    let body = raw_request(
         server.addr,
         "POST",
         "/api/tags",
         &[origin, ("Content-Length", "1000000")],
+        &[],
     )
     .await?;
     assert_eq!(error_of(&body)?, (413, "body_too_large".to_owned()));

@@ -1,6 +1,7 @@
 //! Shared harness for the server's integration tests: indexes built in temp
-//! dirs, a server on an ephemeral port, and a minimal async HTTP/1.1 client
-//! over a raw socket, whose requests may be malformed on purpose. What the
+//! dirs, a server on an ephemeral port, ordinary requests through the shared
+//! client (`sagasu_test_support::http`), and a minimal async HTTP/1.1 client
+//! over a raw socket for requests that may be malformed on purpose. What the
 //! tests of every crate share comes from `sagasu-test-support`.
 
 // Each test crate uses a different subset of these helpers.
@@ -178,7 +179,8 @@ impl Server {
 }
 
 /// Sends one request (`Connection: close`, no body, no `Accept-Encoding`
-/// unless given in `headers`) and reads the response to EOF, within 30 s.
+/// unless given in `headers`) through the shared client, on a blocking
+/// thread.
 pub async fn http(
     addr: SocketAddr,
     method: &str,
@@ -190,6 +192,35 @@ pub async fn http(
 
 /// [`http`] with a request body (and its `Content-Length`, when not empty).
 pub async fn http_with_body(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> TestResult<Response> {
+    let (method, target, body) = (method.to_owned(), target.to_owned(), body.to_vec());
+    let headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    let response = tokio::task::spawn_blocking(move || {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        sagasu_test_support::http::request(addr, &method, &target, &headers, &body)
+    })
+    .await??;
+    Ok(response)
+}
+
+/// One request written by hand on a socket (`Connection: close`; a
+/// `Content-Length` only when `body` is not empty) and its response read to
+/// EOF, within 30 s: for what an ordinary client will not send (a raw UTF-8
+/// target, oversized headers, a length it does not keep to), and for the
+/// soak's hundreds of concurrent clients, which stay tasks of the runtime
+/// instead of as many threads.
+pub async fn raw_request(
     addr: SocketAddr,
     method: &str,
     target: &str,
