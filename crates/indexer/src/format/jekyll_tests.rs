@@ -656,8 +656,8 @@ fn source_extensions() {
     }
 }
 
-/// All Markdown and HTML files under `dir`, sorted, as paths relative to
-/// `root`.
+/// All source files under `dir` (the extensions the formats read), sorted,
+/// as paths relative to `root`.
 fn post_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -665,7 +665,8 @@ fn post_files(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std
             post_files(root, &path, out)?;
         } else if path
             .extension()
-            .is_some_and(|e| e == "md" || e == "markdown" || e == "html")
+            .and_then(|extension| extension.to_str())
+            .is_some_and(super::is_source_extension)
             && let Ok(rel) = path.strip_prefix(root)
         {
             out.push(rel.to_path_buf());
