@@ -264,7 +264,7 @@ mod tests {
     }
 
     #[test]
-    fn a_verb_beside_a_single_noun_is_kept() -> TestResult {
+    fn a_verb_joined_to_a_word_is_searched_too() -> TestResult {
         let dir = tempfile::tempdir()?;
         let searcher = index_posts(
             dir.path(),

@@ -151,7 +151,7 @@ impl From<&sagasu_search::Post> for Post {
         Self {
             post: PostSummary::from(&post.post),
             body: escape(&post.body),
-            metadata: escape_json(&serde_json::Value::Object(post.metadata.clone())),
+            metadata: serde_json::Value::Object(escape_map(&post.metadata)),
         }
     }
 }
@@ -193,13 +193,18 @@ fn escape_json(value: &serde_json::Value) -> serde_json::Value {
     match value {
         Json::String(text) => Json::String(escape(text)),
         Json::Array(items) => Json::Array(items.iter().map(escape_json).collect()),
-        Json::Object(map) => Json::Object(
-            map.iter()
-                .map(|(key, value)| (escape(key), escape_json(value)))
-                .collect(),
-        ),
+        Json::Object(map) => Json::Object(escape_map(map)),
         other => other.clone(),
     }
+}
+
+/// Escapes every key and string value of a JSON object.
+fn escape_map(
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    map.iter()
+        .map(|(key, value)| (escape(key), escape_json(value)))
+        .collect()
 }
 
 fn escape_all(texts: &[String]) -> Vec<String> {
