@@ -15,10 +15,11 @@
 //! read.
 //!
 //! - [`indexed`]: what the index holds, by file, to compare the walk with;
-//! - [`reader`]: each file read, in parallel, into the documents to add and
-//!   the ids to delete;
+//! - [`reader`]: each file read, in parallel, and its posts analysed into
+//!   documents, handed to the writer as they are built;
 //! - [`report`]: what a run did, file by file and format by format;
-//! - [`commit`]: the one writer and the one commit.
+//! - [`commit`]: the one writer, opened at the first change, and the one
+//!   commit.
 
 mod commit;
 mod indexed;
@@ -32,6 +33,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use sagasu_analyzer::{Analyzer, UserDictionary};
 
+use self::commit::Changes;
 use self::indexed::IndexedFile;
 use self::reader::{FileOutcome, Reader};
 pub use self::report::{Counts, Decoded, Failure, Report, Skipped, Warning};
@@ -40,7 +42,7 @@ use crate::encoding;
 use crate::format::{self, Entry, SourceFile};
 use crate::post::Post;
 use crate::schema;
-use crate::store::{self, Provenance, SagasuIndex};
+use crate::store::{Provenance, SagasuIndex};
 use crate::{Error, Result};
 
 /// Settings of an indexing run.
@@ -131,6 +133,7 @@ pub fn index(
         .build()
         .map_err(|err| tantivy_error(tantivy::TantivyError::SystemError(err.to_string())))?;
     let (_, fields) = schema::build();
+    let changes = Changes::new(index_dir, options, &provenance, existing);
     let outcomes: Vec<FileOutcome> = pool.install(|| {
         walk.files
             .par_iter()
@@ -138,7 +141,7 @@ pub fn index(
                 let reader = Reader {
                     analyzer: &analyzer,
                     fields: &fields,
-                    dry_run: options.dry_run,
+                    changes: (!options.dry_run).then_some(&changes),
                 };
                 let outcome = reader.file(found, indexed.get(&found.id).unwrap_or(&empty));
                 progress(Progress::Processed);
@@ -164,11 +167,9 @@ pub fn index(
         });
     }
     let mut delete = Vec::new();
-    let mut add = Vec::new();
     for outcome in outcomes {
         report::merge(&mut report, outcome.report);
         delete.extend(outcome.delete);
-        add.extend(outcome.add);
     }
     // Files gone: their posts go, unless their folder could not be read.
     let seen: HashSet<&str> = walk.files.iter().map(|f| f.id.as_str()).collect();
@@ -193,25 +194,10 @@ pub fn index(
     if options.dry_run {
         return Ok(report);
     }
-    store::check_writable(index_dir)?;
-    let store = match existing {
-        Some(store) => store,
-        None => SagasuIndex::open_or_create(index_dir, &provenance)?,
-    };
-    let never_committed = store.provenance()?.is_none();
-    if report.changes() == 0 && !never_committed && add.is_empty() {
-        return Ok(report);
+    for id in &delete {
+        changes.delete(id);
     }
-    commit::write(
-        &store,
-        index_dir,
-        options,
-        &provenance,
-        &delete,
-        add,
-        progress,
-    )?;
-    report.committed = true;
+    report.committed = changes.commit(progress)?;
     Ok(report)
 }
 

@@ -1,7 +1,8 @@
 //! One file read into what changes in the index: it is read only when its
 //! stamp changed, decoded, read by its format, and each post analysed into
-//! a document (in parallel, for the posts of one export); posts indexed
-//! from it before and not read now are to be deleted.
+//! a document (in parallel, for the posts of one export), which goes to the
+//! writer at once, replacing the post's indexed version; posts indexed from
+//! it before and not read now are to be deleted.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use sagasu_analyzer::Analyzer;
 use tantivy::TantivyDocument;
 
+use super::commit::Changes;
 use super::indexed::{Indexed, IndexedFile};
 use super::report::{Decoded, Failure, Report, Skipped, Warning};
 use crate::archive::Found;
@@ -23,17 +25,16 @@ use crate::schema;
 #[derive(Default)]
 pub(super) struct FileOutcome {
     pub(super) report: Report,
-    /// Ids whose documents are to be deleted.
+    /// Ids of posts removed from the index (not replaced by a new version).
     pub(super) delete: Vec<String>,
-    /// New documents.
-    pub(super) add: Vec<TantivyDocument>,
 }
 
 /// Reads files into documents.
 pub(super) struct Reader<'a> {
     pub(super) analyzer: &'a Analyzer,
     pub(super) fields: &'a schema::Fields,
-    pub(super) dry_run: bool,
+    /// Where documents go; `None` in a dry run, which builds none.
+    pub(super) changes: Option<&'a Changes<'a>>,
 }
 
 impl Reader<'_> {
@@ -157,24 +158,45 @@ impl Reader<'_> {
                 Entry::Truncated { error } => truncated = Some(error),
             }
         }
-        let built: Vec<(String, Result<Built, PostError>)> = posts
-            .into_par_iter()
-            .map(|post| (post.id.clone(), self.build(post, format, stamp)))
-            .collect();
-        let report = &mut outcome.report;
         // Every id this run accounts for; the file's other indexed posts go.
-        let mut ids: HashSet<String> = HashSet::with_capacity(built.len());
-        for (id, result) in built {
-            if !ids.insert(id.clone()) {
+        // The first post with an id is the one indexed.
+        let mut ids: HashSet<String> = HashSet::with_capacity(posts.len());
+        let posts: Vec<Post> = posts
+            .into_iter()
+            .filter_map(|post| {
+                if ids.insert(post.id.clone()) {
+                    return Some(post);
+                }
                 failed.push((
-                    id,
+                    post.id,
                     PostError::Field {
                         field: "id",
                         message: "another post of the file has the same id".to_owned(),
                     },
                 ));
-                continue;
-            }
+                None
+            })
+            .collect();
+        let built: Vec<(String, Result<Built, PostError>)> = posts
+            .into_par_iter()
+            .map(|post| {
+                let id = post.id.clone();
+                let built = self.build(post, format, stamp).map(|(built, doc)| {
+                    if let (Some(changes), Some(doc)) = (self.changes, doc) {
+                        // The new version replaces the indexed one; a post
+                        // that fails keeps it.
+                        if previous.contains_key(id.as_str()) {
+                            changes.delete(&id);
+                        }
+                        changes.add(doc);
+                    }
+                    built
+                });
+                (id, built)
+            })
+            .collect();
+        let report = &mut outcome.report;
+        for (id, result) in built {
             let built = match result {
                 Ok(built) => built,
                 Err(error) => {
@@ -190,23 +212,18 @@ impl Reader<'_> {
                 });
             }
             match previous.get(id.as_str()) {
-                Some(before) => {
-                    outcome.delete.push(id.clone());
-                    if before.post_hash == built.post_hash {
-                        report.unchanged += 1;
-                        report.count(format).unchanged += 1;
-                    } else {
-                        report.updated += 1;
-                        report.count(format).updated += 1;
-                    }
+                Some(before) if before.post_hash == built.post_hash => {
+                    report.unchanged += 1;
+                    report.count(format).unchanged += 1;
+                }
+                Some(_) => {
+                    report.updated += 1;
+                    report.count(format).updated += 1;
                 }
                 None => {
                     report.added += 1;
                     report.count(format).added += 1;
                 }
-            }
-            if let Some(doc) = built.doc {
-                outcome.add.push(doc);
             }
         }
         for (id, reason) in skipped {
@@ -249,38 +266,37 @@ impl Reader<'_> {
         }
     }
 
-    /// The document of one post, unless this is a dry run.
-    fn build(&self, mut post: Post, format: Format, stamp: FileStamp) -> Result<Built, PostError> {
+    /// What is known of one post, and its document unless this is a dry
+    /// run.
+    fn build(
+        &self,
+        mut post: Post,
+        format: Format,
+        stamp: FileStamp,
+    ) -> Result<(Built, Option<TantivyDocument>), PostError> {
         post.check()?;
         let warning = (!is_safe_url(&post.url)).then(|| {
             let dropped: String = std::mem::take(&mut post.url).chars().take(80).collect();
             format!("its URL `{dropped}` is not http(s) or relative, so it is not given as a link")
         });
         let post_hash = document::fingerprint(&post);
-        let doc = if self.dry_run {
-            None
-        } else {
-            Some(document::build(
+        let doc = match self.changes {
+            None => None,
+            Some(_) => Some(document::build(
                 self.analyzer,
                 self.fields,
                 post,
                 format,
                 stamp,
                 post_hash,
-            )?)
+            )?),
         };
-        Ok(Built {
-            doc,
-            post_hash,
-            warning,
-        })
+        Ok((Built { post_hash, warning }, doc))
     }
 }
 
-/// One post, ready for the index.
+/// One post read and built.
 struct Built {
-    /// Its document (`None` in a dry run).
-    doc: Option<TantivyDocument>,
     post_hash: u64,
     /// What was changed about it.
     warning: Option<String>,
