@@ -33,8 +33,10 @@ use tantivy::schema::{
 
 use crate::{Error, Result};
 
-/// Version of the schema. Bump it whenever the fields or their options change.
-pub const SCHEMA_VERSION: u32 = 5;
+/// Version of the schema. Bump it whenever the fields or their options
+/// change, or the way Tantivy writes them (6: dictionaries of the fast
+/// fields without zstd, which the build no longer has).
+pub const SCHEMA_VERSION: u32 = 6;
 
 pub use crate::tokens::TOKENIZER;
 
