@@ -87,6 +87,18 @@ pub const KANA_SPELLINGS: &[(&str, &str)] = &[
     ("山葵", "わさび"),
 ];
 
+/// Whether a term spelled `term` can be made from text written otherwise:
+/// it is the kana spelling of a word of [`KANA_SPELLINGS`], or holds
+/// katakana that another spelling is respelled to (`バ` of `ヴァ`, `ウイ`
+/// of `ウィ`).
+pub fn has_other_spellings(term: &str) -> bool {
+    KANA_SPELLINGS.iter().any(|(_, kana)| *kana == term)
+        || term.contains(['バ', 'ビ', 'ブ', 'ベ', 'ボ'])
+        || ["ウイ", "ウエ", "ウオ"]
+            .iter()
+            .any(|respelled| term.contains(respelled))
+}
+
 /// `text` in its one spelling (see the module).
 pub(crate) fn respell(text: &str) -> Cow<'_, str> {
     if let Some((_, kana)) = KANA_SPELLINGS.iter().find(|(kanji, _)| *kanji == text) {
@@ -137,7 +149,7 @@ pub(crate) fn respell(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{KANA_SPELLINGS, respell};
+    use super::{KANA_SPELLINGS, has_other_spellings, respell};
 
     #[test]
     fn katakana_variants_are_one_spelling() {
@@ -156,6 +168,21 @@ mod tests {
             ("勉強会", "勉強会"),
         ] {
             assert_eq!(respell(variant), spelling, "{variant}");
+        }
+    }
+
+    #[test]
+    fn respelled_terms_say_so() {
+        for (kanji, kana) in KANA_SPELLINGS {
+            assert!(has_other_spellings(&respell(kanji)), "{kanji}");
+            assert!(has_other_spellings(kana), "{kana}");
+        }
+        for variant in ["ヴァイオリン", "ヴュー", "ウィルス", "ウェブ", "ウォッチ"]
+        {
+            assert!(has_other_spellings(&respell(variant)), "{variant}");
+        }
+        for term in ["勉強会", "コンテナ", "ウール", "出来", "インフラ"] {
+            assert!(!has_other_spellings(term), "{term}");
         }
     }
 

@@ -23,10 +23,10 @@
 //! post's sentences, and not past the search's deadline; literal matches
 //! are found everywhere.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized, query_reading};
+use sagasu_analyzer::{Analyzer, Normalized, has_other_spellings, query_reading};
 
 use crate::words::{is_informative, potential_form};
 use crate::{Deadline, Highlighted};
@@ -53,8 +53,9 @@ struct Piece {
     /// Its normalized text, to find literally.
     needle: String,
     /// Its morphological terms (base forms included), to find the piece
-    /// conjugated when it does not occur literally.
-    terms: HashSet<String>,
+    /// conjugated when it does not occur literally, each with whether it is
+    /// [`literal`].
+    terms: HashMap<String, bool>,
     /// Its reading, when it is hiragana or romaji
     /// ([`sagasu_analyzer::query_reading`]): the words read so are matches.
     reading: Option<String>,
@@ -81,10 +82,10 @@ impl Highlighter {
                     .analyze(piece)
                     .map(|analysis| analysis.terms)
                     .unwrap_or_default();
-                let useful: HashSet<String> = terms
+                let useful: HashMap<String, bool> = terms
                     .iter()
                     .filter(|term| is_informative(term.part_of_speech, &term.text))
-                    .map(|term| term.text.clone())
+                    .map(|term| (term.text.clone(), literal(term.part_of_speech, &term.text)))
                     .collect();
                 if informative && useful.is_empty() {
                     continue;
@@ -95,15 +96,24 @@ impl Highlighter {
                     .filter(|term| term.part_of_speech == "動詞")
                     .filter_map(|term| potential_form(&term.text))
                     .collect();
-                let mut terms: HashSet<String> = if informative {
+                let mut terms: HashMap<String, bool> = if informative {
                     useful
                 } else {
-                    terms.into_iter().map(|term| term.text).collect()
+                    terms
+                        .into_iter()
+                        .map(|term| {
+                            let literal = literal(term.part_of_speech, &term.text);
+                            (term.text, literal)
+                        })
+                        .collect()
                 };
-                terms.extend(potentials);
+                terms.extend(potentials.into_iter().map(|term| (term, false)));
                 let reading = query_reading(piece);
                 // A katakana word is its own reading (`いんふら`: `インフラ`).
-                terms.extend(reading.clone());
+                if let Some(reading) = &reading {
+                    let literal = !has_other_spellings(reading);
+                    terms.entry(reading.clone()).or_insert(literal);
+                }
                 highlighter.pieces.push(Piece {
                     needle: piece.to_owned(),
                     terms,
@@ -142,7 +152,8 @@ impl Highlighter {
     /// literally, their terms in the text's analysis; and for pieces still
     /// not found, the words their reading reads.
     fn matches(&self, analyzer: &Analyzer, text: &str) -> Vec<(Range<usize>, usize)> {
-        let mut found = self.literal_matches(text);
+        let normalized = Normalized::new(text);
+        let mut found = self.literal_matches(&normalized);
         let missing = |found: &Matches, wanted: fn(&Piece) -> bool| {
             let mut present = vec![false; self.pieces.len()];
             for (_, piece) in found.0.values() {
@@ -154,7 +165,7 @@ impl Highlighter {
         };
         let unconjugated = missing(&found, |piece| !piece.terms.is_empty());
         if !unconjugated.is_empty() {
-            found.extend(self.term_matches(analyzer, text, &unconjugated));
+            found.extend(self.term_matches(analyzer, text, &normalized, &unconjugated));
         }
         let unread = missing(&found, |piece| piece.reading.is_some());
         if !unread.is_empty() {
@@ -165,12 +176,8 @@ impl Highlighter {
 
     /// Where the needles occur, in original byte offsets, non-overlapping,
     /// each tagged with the needle's index.
-    fn literal_matches(&self, text: &str) -> Matches {
+    fn literal_matches(&self, normalized: &Normalized) -> Matches {
         let mut found = Matches::default();
-        if self.pieces.is_empty() {
-            return found;
-        }
-        let normalized = Normalized::new(text);
         let haystack = normalized.as_str();
         for (index, piece) in self.pieces.iter().enumerate() {
             let needle = piece.needle.as_str();
@@ -188,23 +195,43 @@ impl Highlighter {
     }
 
     /// Where the post's terms equal a term of the pieces `pieces` (for
-    /// conjugated forms). Only sentences holding a term's first character
-    /// can match (a conjugation keeps the stem), so only those are analysed.
+    /// conjugated forms). Only sentences that can hold one are analysed:
+    /// those where a [`literal`] term occurs, or that hold the first
+    /// character of another (a conjugation keeps the stem).
     fn term_matches(
         &self,
         analyzer: &Analyzer,
         text: &str,
+        normalized: &Normalized,
         pieces: &[usize],
     ) -> Vec<(Range<usize>, usize)> {
         let terms: Vec<(&String, usize)> = pieces
             .iter()
-            .flat_map(|&index| self.pieces[index].terms.iter().map(move |t| (t, index)))
+            .flat_map(|&index| self.pieces[index].terms.keys().map(move |t| (t, index)))
             .collect();
-        let firsts: Vec<char> = terms.iter().filter_map(|(t, _)| t.chars().next()).collect();
+        let haystack = normalized.as_str();
+        let mut literals: Vec<usize> = Vec::new();
+        let mut firsts: Vec<char> = Vec::new();
+        for &index in pieces {
+            for (term, &literal) in &self.pieces[index].terms {
+                if literal {
+                    literals.extend(
+                        haystack
+                            .match_indices(term.as_str())
+                            .map(|(at, _)| normalized.original_start(at)),
+                    );
+                } else {
+                    firsts.extend(term.chars().next());
+                }
+            }
+        }
+        literals.sort_unstable();
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        let candidates = sentences(text)
-            .into_iter()
-            .filter(|sentence| text[sentence.clone()].chars().any(|c| firsts.contains(&c)));
+        let candidates = sentences(text).into_iter().filter(|sentence| {
+            let next = literals.partition_point(|&at| at < sentence.start);
+            literals.get(next).is_some_and(|&at| at < sentence.end)
+                || text[sentence.clone()].chars().any(|c| firsts.contains(&c))
+        });
         for sentence in self.analysed(candidates) {
             let piece = &text[sentence.clone()];
             let Ok(analysis) = analyzer.analyze(piece) else {
@@ -302,6 +329,15 @@ impl Matches {
             .map(|(start, (end, piece))| (start..end, piece))
             .collect()
     }
+}
+
+/// Whether a term of part of speech `part_of_speech` spelled `term` is
+/// literal: in a post's analysis it comes only from where the post's
+/// normalized text holds it as written. Conjugating words are not (their
+/// base form is not in the text), nor are terms another spelling is
+/// respelled to.
+fn literal(part_of_speech: &str, term: &str) -> bool {
+    !matches!(part_of_speech, "動詞" | "形容詞" | "助動詞") && !has_other_spellings(term)
 }
 
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -569,6 +605,14 @@ pub(crate) mod tests {
             got,
             "<b><mark>ＡＷＳ</mark></b>に移行した。laws は関係ない。"
         );
+    }
+
+    #[test]
+    fn a_words_terms_are_looked_for_in_the_normalized_text() {
+        // `aws移行` is not in the text; its term `aws` is, written in full
+        // width, so that sentence is analysed and the term marked.
+        let got = snippet(&["aws移行"], "前置き。今日はＡＷＳの話。");
+        assert_eq!(got, "前置き。今日は<mark>ＡＷＳ</mark>の話。");
     }
 
     #[test]
