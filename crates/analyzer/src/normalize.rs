@@ -24,19 +24,33 @@ pub struct Normalized {
 }
 
 impl Normalized {
-    /// Normalizes `input`.
+    /// Normalizes `input`, one chunk at a time: a character and the
+    /// combining marks (including the kana voicing marks, which NFKC
+    /// composes with the preceding kana) that follow it normalize
+    /// independently of the rest. Each character is decoded once.
     pub fn new(input: &str) -> Self {
         let mut text = String::with_capacity(input.len());
         let mut origin = Vec::with_capacity(input.len() + 1);
-        let mut chunks = Chunks {
-            rest: input,
-            offset: 0,
-        };
-        while let Some((start, chunk)) = chunks.next_chunk() {
-            let before = text.len();
-            push_normalized(chunk, &mut text);
+        let mut chars = input.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(index, next)) = chars.peek() {
+                if !is_combining(next) {
+                    break;
+                }
+                end = index + next.len_utf8();
+                chars.next();
+            }
+            if end - start > c.len_utf8() {
+                push_normalized(&input[start..end], &mut text);
+            } else if c.is_ascii() {
+                text.push(fold_wave(c.to_ascii_lowercase()));
+            } else if is_nfkc_stable(c) {
+                text.push(c);
+            } else {
+                push_normalized(&input[start..end], &mut text);
+            }
             origin.resize(text.len(), to_u32(start));
-            debug_assert!(text.len() >= before);
         }
         origin.push(to_u32(input.len()));
         Self { text, origin }
@@ -85,34 +99,6 @@ fn to_u32(offset: usize) -> u32 {
     u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
-/// Splits text into chunks that normalize independently: a character and the
-/// combining marks (including the kana voicing marks, which NFKC composes
-/// with the preceding kana) that follow it.
-struct Chunks<'a> {
-    rest: &'a str,
-    offset: usize,
-}
-
-impl<'a> Chunks<'a> {
-    fn next_chunk(&mut self) -> Option<(usize, &'a str)> {
-        let mut chars = self.rest.char_indices();
-        let (_, first) = chars.next()?;
-        let mut end = first.len_utf8();
-        for (index, c) in chars {
-            if is_combining(c) {
-                end = index + c.len_utf8();
-            } else {
-                break;
-            }
-        }
-        let (chunk, rest) = self.rest.split_at(end);
-        let start = self.offset;
-        self.rest = rest;
-        self.offset += end;
-        Some((start, chunk))
-    }
-}
-
 /// Whether `c` joins the chunk before it: a combining mark, or a character
 /// whose compatibility decomposition starts with one (the half-width voicing
 /// marks `ﾞ` `ﾟ`, Tibetan `ཱུ` U+0F75), since NFKC composes or reorders it
@@ -132,19 +118,8 @@ fn is_combining(c: char) -> bool {
     first.is_some_and(|part| canonical_combining_class(part) != 0)
 }
 
-/// Appends the normalized form of one chunk.
+/// Appends the normalized form of one chunk that NFKC may change.
 fn push_normalized(chunk: &str, out: &mut String) {
-    let mut chars = chunk.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        if c.is_ascii() {
-            out.push(fold_wave(c.to_ascii_lowercase()));
-            return;
-        }
-        if is_nfkc_stable(c) {
-            out.push(c);
-            return;
-        }
-    }
     let lower: String = chunk.nfkc().flat_map(char::to_lowercase).collect();
     // Lowercasing can leave marks out of canonical order (`İ` with a mark
     // below becomes `i`, a dot above and the mark): normalize once more.
