@@ -2,7 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use chrono::DateTime as ChronoDateTime;
@@ -18,7 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::deadline::{Deadline, DeadlineQuery};
-use crate::facets::{FACET_LIMIT, FacetCollector, RawFacets};
+use crate::facets::{FACET_LIMIT, FacetCollector, FacetTables, RawFacets};
 use crate::follow::{Follow, Reloads};
 use crate::plan::{Plan, Planner};
 use crate::query;
@@ -36,6 +36,8 @@ pub struct Searcher {
     analyzer: Analyzer,
     synonyms: Synonyms,
     follow: Arc<Follow>,
+    /// The facet tables of the last commit searched (see [`FacetTables`]).
+    facet_tables: Mutex<Arc<FacetTables>>,
     /// Keeps [`Follow::reload`] registered for each change of the commit file.
     _watch: WatchHandle,
 }
@@ -101,6 +103,7 @@ impl Searcher {
             analyzer,
             synonyms: options.synonyms,
             follow,
+            facet_tables: Mutex::default(),
             _watch: watch,
         })
     }
@@ -128,6 +131,20 @@ impl Searcher {
             .segments()
             .hash(&mut hasher);
         hasher.finish()
+    }
+
+    /// Counts facets over the documents of `searcher`'s commit, with the
+    /// tables of its segments: those of the last commit searched when it is
+    /// the same, else built anew, reading only the segments that are new.
+    fn facets(&self, searcher: &tantivy::Searcher) -> Result<FacetCollector> {
+        let mut cached = self
+            .facet_tables
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !cached.covers(searcher) {
+            *cached = Arc::new(FacetTables::build(searcher, Some(&cached))?);
+        }
+        Ok(FacetCollector::new(Arc::clone(&cached)))
     }
 
     /// Runs a search. With [`MatchMode::All`], a search that finds nothing
@@ -225,7 +242,11 @@ impl Searcher {
         let query = &DeadlineQuery::new(plan.query.box_clone(), deadline);
         let page = match request.sort {
             Sort::Relevance if plan.has_text => {
-                let collector = (top.order_by(ranking::by_relevance()), Count, FacetCollector);
+                let collector = (
+                    top.order_by(ranking::by_relevance()),
+                    Count,
+                    self.facets(searcher)?,
+                );
                 let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top
                     .into_iter()
@@ -243,7 +264,7 @@ impl Searcher {
                 } else {
                     Order::Desc
                 };
-                let collector = (top.order_by((date(), order)), Count, FacetCollector);
+                let collector = (top.order_by((date(), order)), Count, self.facets(searcher)?);
                 let (top, total, facets) = searcher.search(query, &collector)?;
                 let hits = top.into_iter().map(|(_, doc)| (0.0, doc)).collect();
                 Page {
@@ -260,7 +281,7 @@ impl Searcher {
     /// Counts and ranges over the whole index.
     pub fn stats(&self) -> Result<Stats> {
         let searcher = self.reader.searcher();
-        let raw = searcher.search(&AllQuery, &FacetCollector)?;
+        let raw = searcher.search(&AllQuery, &self.facets(&searcher)?)?;
         let (first, last) = raw.date_range();
         let facets = raw.finish(10);
         let index_bytes = std::fs::read_dir(&self.store.path)
@@ -301,7 +322,8 @@ impl Searcher {
     }
 
     fn all_facets(&self) -> Result<RawFacets> {
-        Ok(self.reader.searcher().search(&AllQuery, &FacetCollector)?)
+        let searcher = self.reader.searcher();
+        Ok(searcher.search(&AllQuery, &self.facets(&searcher)?)?)
     }
 
     /// The post with id `id`, if there is one.
