@@ -41,11 +41,10 @@ impl Normalized {
                 end = index + next.len_utf8();
                 chars.next();
             }
-            if end - start > c.len_utf8() {
-                push_normalized(&input[start..end], &mut text);
-            } else if c.is_ascii() {
+            let alone = end - start == c.len_utf8();
+            if alone && c.is_ascii() {
                 text.push(fold_wave(c.to_ascii_lowercase()));
-            } else if is_nfkc_stable(c) {
+            } else if alone && is_nfkc_stable(c) {
                 text.push(c);
             } else {
                 push_normalized(&input[start..end], &mut text);

@@ -205,15 +205,13 @@ impl Highlighter {
         normalized: &Normalized,
         pieces: &[usize],
     ) -> Vec<(Range<usize>, usize)> {
-        let terms: Vec<(&String, usize)> = pieces
-            .iter()
-            .flat_map(|&index| self.pieces[index].terms.keys().map(move |t| (t, index)))
-            .collect();
         let haystack = normalized.as_str();
+        let mut terms: Vec<(&String, usize)> = Vec::new();
         let mut literals: Vec<usize> = Vec::new();
         let mut firsts: Vec<char> = Vec::new();
         for &index in pieces {
             for (term, &literal) in &self.pieces[index].terms {
+                terms.push((term, index));
                 if literal {
                     literals.extend(
                         haystack

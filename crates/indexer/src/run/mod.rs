@@ -263,6 +263,56 @@ mod tests {
     }
 
     #[test]
+    fn documents_reach_the_writer_while_files_are_still_read() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let (archive, index_dir) = (dir.path().join("posts"), dir.path().join("index"));
+        std::fs::create_dir(&archive)?;
+        for day in 1..=3 {
+            std::fs::write(
+                archive.join(format!("2020-01-0{day}-a.md")),
+                format!("---\ntitle: 勉強会{day}\n---\n本文です。\n"),
+            )?;
+        }
+        // Whether a writer holds the index's lock: another one cannot open.
+        let locked = || {
+            let writer = tantivy::Index::open_in_dir(&index_dir).and_then(|index| {
+                index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20)
+            });
+            matches!(writer, Err(tantivy::TantivyError::LockFailure(..)))
+        };
+        let options = IndexOptions {
+            threads: 1,
+            ..IndexOptions::default()
+        };
+        // Whether the writer was open as each file was done.
+        let seen = std::sync::Mutex::new(Vec::new());
+        let watch = |progress: Progress| {
+            if progress == Progress::Processed
+                && let Ok(mut seen) = seen.lock()
+            {
+                seen.push(locked());
+            }
+        };
+        let drain_seen = || -> std::result::Result<Vec<bool>, String> {
+            Ok(std::mem::take(
+                &mut *seen.lock().map_err(|e| e.to_string())?,
+            ))
+        };
+        // The first file's document opened the writer: it is not held back
+        // until every file is read, so memory does not grow with the archive.
+        let report = index(&index_dir, std::slice::from_ref(&archive), &options, &watch)?;
+        assert_eq!((report.added, report.committed), (3, true));
+        assert_eq!(drain_seen()?, [true; 3]);
+        assert!(!locked(), "the writer is released after the commit");
+
+        // A run that changes nothing opens no writer.
+        let report = index(&index_dir, &[archive], &options, &watch)?;
+        assert_eq!((report.unchanged, report.committed), (3, false));
+        assert_eq!(drain_seen()?, [false; 3]);
+        Ok(())
+    }
+
+    #[test]
     fn size_and_modification_time_come_first_and_the_hash_second() -> TestResult {
         let dir = tempfile::tempdir()?;
         let (archive, index_dir) = (dir.path().join("posts"), dir.path().join("index"));

@@ -8,7 +8,6 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use sagasu_analyzer::Analyzer;
-use tantivy::TantivyDocument;
 
 use super::commit::Changes;
 use super::indexed::{Indexed, IndexedFile};
@@ -181,18 +180,8 @@ impl Reader<'_> {
             .into_par_iter()
             .map(|post| {
                 let id = post.id.clone();
-                let built = self.build(post, format, stamp).map(|(built, doc)| {
-                    if let (Some(changes), Some(doc)) = (self.changes, doc) {
-                        // The new version replaces the indexed one; a post
-                        // that fails keeps it.
-                        if previous.contains_key(id.as_str()) {
-                            changes.delete(&id);
-                        }
-                        changes.add(doc);
-                    }
-                    built
-                });
-                (id, built)
+                let replaces = previous.contains_key(id.as_str());
+                (id, self.build(post, format, stamp, replaces))
             })
             .collect();
         let report = &mut outcome.report;
@@ -266,32 +255,31 @@ impl Reader<'_> {
         }
     }
 
-    /// What is known of one post, and its document unless this is a dry
-    /// run.
+    /// Checks one post and, unless this is a dry run, hands its document
+    /// to the writer: in place of the indexed version when it `replaces`
+    /// one (a post that fails keeps that version).
     fn build(
         &self,
         mut post: Post,
         format: Format,
         stamp: FileStamp,
-    ) -> Result<(Built, Option<TantivyDocument>), PostError> {
+        replaces: bool,
+    ) -> Result<Built, PostError> {
         post.check()?;
         let warning = (!is_safe_url(&post.url)).then(|| {
             let dropped: String = std::mem::take(&mut post.url).chars().take(80).collect();
             format!("its URL `{dropped}` is not http(s) or relative, so it is not given as a link")
         });
         let post_hash = document::fingerprint(&post);
-        let doc = match self.changes {
-            None => None,
-            Some(_) => Some(document::build(
-                self.analyzer,
-                self.fields,
-                post,
-                format,
-                stamp,
-                post_hash,
-            )?),
-        };
-        Ok((Built { post_hash, warning }, doc))
+        if let Some(changes) = self.changes {
+            let replaced = replaces.then(|| post.id.clone());
+            let doc = document::build(self.analyzer, self.fields, post, format, stamp, post_hash)?;
+            if let Some(id) = replaced {
+                changes.delete(&id);
+            }
+            changes.add(doc);
+        }
+        Ok(Built { post_hash, warning })
     }
 }
 
