@@ -52,7 +52,7 @@ use lindera::segmenter::Segmenter;
 pub use normalize::{Normalized, normalize_key};
 pub use reading::{MAX_RUN_WORDS, ROMAJI, query_reading};
 use serde::Serialize;
-pub use spelling::{KANA_SPELLINGS, has_other_spellings};
+pub use spelling::{KANA_SPELLINGS, has_other_spellings, kanji_spellings, other_spellings_in};
 pub use tantivy_tokenizer_api::Token;
 pub use userdic::UserDictionary;
 

@@ -92,11 +92,52 @@ pub const KANA_SPELLINGS: &[(&str, &str)] = &[
 /// katakana that another spelling is respelled to (`バ` of `ヴァ`, `ウイ`
 /// of `ウィ`).
 pub fn has_other_spellings(term: &str) -> bool {
-    KANA_SPELLINGS.iter().any(|(_, kana)| *kana == term)
-        || term.contains(['バ', 'ビ', 'ブ', 'ベ', 'ボ'])
-        || ["ウイ", "ウエ", "ウオ"]
-            .iter()
-            .any(|respelled| term.contains(respelled))
+    kanji_spellings(term).next().is_some() || has_katakana_respelling(term)
+}
+
+/// The kanji spellings respelled to `term` (`出来る` for `できる`).
+pub fn kanji_spellings(term: &str) -> impl Iterator<Item = &'static str> {
+    KANA_SPELLINGS
+        .iter()
+        .filter(move |(_, kana)| *kana == term)
+        .map(|(kanji, _)| *kanji)
+}
+
+/// Where `text` (normalized) may hold `term` written otherwise: the byte
+/// offsets of `term`'s kanji spellings and, when `term` holds katakana
+/// respelled from others, of those others (`ヴ` where it has `バ`, `ウィ`
+/// where it has `ウイ`). A word of `text` whose term is `term` holds `term`
+/// as written or one of these.
+pub fn other_spellings_in(text: &str, term: &str) -> Vec<usize> {
+    let mut offsets: Vec<usize> = kanji_spellings(term)
+        .flat_map(|kanji| text.match_indices(kanji).map(|(at, _)| at))
+        .collect();
+    for (respelled, other) in KATAKANA_RESPELLINGS {
+        if term.contains(respelled) {
+            offsets.extend(text.match_indices(other).map(|(at, _)| at));
+        }
+    }
+    offsets
+}
+
+/// Katakana that [`respell`] makes, each with the katakana it is made
+/// from.
+const KATAKANA_RESPELLINGS: [(&str, &str); 8] = [
+    ("バ", "ヴ"),
+    ("ビ", "ヴ"),
+    ("ブ", "ヴ"),
+    ("ベ", "ヴ"),
+    ("ボ", "ヴ"),
+    ("ウイ", "ウィ"),
+    ("ウエ", "ウェ"),
+    ("ウオ", "ウォ"),
+];
+
+/// Whether `term` holds katakana that another spelling is respelled to.
+fn has_katakana_respelling(term: &str) -> bool {
+    KATAKANA_RESPELLINGS
+        .iter()
+        .any(|(respelled, _)| term.contains(respelled))
 }
 
 /// `text` in its one spelling (see the module).
@@ -149,7 +190,7 @@ pub(crate) fn respell(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{KANA_SPELLINGS, has_other_spellings, respell};
+    use super::{KANA_SPELLINGS, has_other_spellings, other_spellings_in, respell};
 
     #[test]
     fn katakana_variants_are_one_spelling() {
@@ -184,6 +225,16 @@ mod tests {
         for term in ["勉強会", "コンテナ", "ウール", "出来", "インフラ"] {
             assert!(!has_other_spellings(term), "{term}");
         }
+    }
+
+    #[test]
+    fn other_spellings_are_found_where_the_text_has_them() {
+        let text = "ヴァイオリンを出来るだけ弾く。";
+        let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+        assert_eq!(other_spellings_in(text, "バイオリン"), [at("ヴ")]);
+        assert_eq!(other_spellings_in(text, "できる"), [at("出来る")]);
+        assert_eq!(other_spellings_in(text, "インフラ"), Vec::<usize>::new());
+        assert_eq!(other_spellings_in("ウィルスとウェブ", "ウイルス"), [0]);
     }
 
     #[test]

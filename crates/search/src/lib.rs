@@ -26,7 +26,6 @@
 //! # Ok::<(), sagasu_search::Error>(())
 //! ```
 
-mod capped;
 mod deadline;
 mod error;
 mod facets;
@@ -43,6 +42,7 @@ mod searcher;
 mod snippet;
 mod split;
 mod synonyms;
+mod tiered;
 mod words;
 
 pub use deadline::Deadline;

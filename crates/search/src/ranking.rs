@@ -4,7 +4,7 @@
 //! A search's score is built in tiers, so that each rule only breaks the
 //! ties of the rules before it. The rules, in order:
 //!
-//! | # | rule | a post ranks higher when it… | how ([`rank`] builds rules 1 to 3) |
+//! | # | rule | a post ranks higher when it… | how ([`rank`] scores rules 1 to 3 in one pass) |
 //! |---|---|---|---|
 //! | 1 | coverage (`match=any` only) | covers more of the query's clauses (matches them in any way; a one-character word only as a word) | [`cover_tier`] per clause covered: more than every rule below together. A search relaxed from `all` also needs [`RELAXED_FLOOR`] of them |
 //! | 2 | words | matches more clauses as words (their terms, as a phrase) rather than only as a substring or a reading | [`WORD_TIER`] per clause: a substring-only match never outranks a word match |
@@ -22,10 +22,10 @@ use sagasu_indexer::schema;
 use tantivy::DateTime;
 use tantivy::Order;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::query::Query;
 
-use crate::capped::CappedQuery;
 use crate::request::MatchMode;
+use crate::tiered::{TieredClause, TieredQuery, Tiers};
 
 /// Weight of a word match (the `*_terms` fields) by field: a title match
 /// counts most, then a tag or category name, then the body.
@@ -92,62 +92,28 @@ pub(crate) fn related_term_weight(frequency: u32, doc_freq: u64, docs: u64) -> O
     Some((frequency as f32).sqrt() * idf)
 }
 
-/// A clause of the query as the rules see it.
-pub(crate) struct ClauseQuery {
-    /// Matches the clause, scored.
-    pub scored: Box<dyn Query>,
-    /// Matches where the clause occurs as words.
-    pub words: Option<Box<dyn Query>>,
-    /// Matches where the clause counts as covered (see
-    /// `Planner::clause_query`).
-    pub covered: Option<Box<dyn Query>>,
-}
-
 /// Rules 1 to 3 over the text clauses `clauses` (not empty), which must
 /// all match (`MatchMode::All`) or at least one (`MatchMode::Any`, where a
 /// post must cover at least `floor` of them: a share, rounded up; `0.0` for
-/// no floor), with `boosts` (proximity, names) added to the relevance;
-/// appended to `top`.
+/// no floor), with `boosts` (proximity, names) added to the relevance.
 pub(crate) fn rank(
-    clauses: Vec<ClauseQuery>,
+    clauses: Vec<TieredClause>,
     boosts: impl Iterator<Item = Box<dyn Query>>,
     mode: MatchMode,
     floor: f64,
-    top: &mut Vec<(Occur, Box<dyn Query>)>,
-) {
+) -> TieredQuery {
     let count = clauses.len();
-    let occur = match mode {
-        MatchMode::All => Occur::Must,
-        MatchMode::Any => Occur::Should,
+    let tiers = Tiers {
+        mode,
+        least: match mode {
+            MatchMode::All => 0,
+            MatchMode::Any => (count as f64 * floor).ceil() as usize,
+        },
+        cover: cover_tier(count),
+        word: WORD_TIER,
+        cap: RELEVANCE_CAP,
     };
-    let cover_tier = cover_tier(count);
-    let mut matched = Vec::with_capacity(count);
-    let mut covers: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for clause in clauses {
-        if mode == MatchMode::Any
-            && let Some(covered) = &clause.covered
-        {
-            let cover = ConstScoreQuery::new(covered.box_clone(), cover_tier);
-            covers.push((Occur::Should, Box::new(cover)));
-        }
-        matched.push((occur, clause.scored));
-        if let Some(words) = clause.words {
-            let tier = ConstScoreQuery::new(words, WORD_TIER);
-            top.push((Occur::Should, Box::new(tier)));
-        }
-    }
-    let least = (count as f64 * floor).ceil() as usize;
-    if least > 0 {
-        let covers = BooleanQuery::with_minimum_required_clauses(covers, least);
-        top.push((Occur::Must, Box::new(covers)));
-    } else if !covers.is_empty() {
-        top.push((Occur::Should, Box::new(BooleanQuery::new(covers))));
-    }
-    let mut relevance: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(matched)))];
-    relevance.extend(boosts.map(|query| (Occur::Should, query)));
-    let capped = CappedQuery::new(Box::new(BooleanQuery::new(relevance)), RELEVANCE_CAP);
-    top.push((Occur::Must, Box::new(capped)));
+    TieredQuery::new(clauses, boosts.collect(), tiers)
 }
 
 /// The order of results by relevance: by score (rules 1 to 3), then the

@@ -26,7 +26,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use sagasu_analyzer::{Analyzer, Normalized, has_other_spellings, query_reading};
+use sagasu_analyzer::{
+    Analyzer, Normalized, has_other_spellings, kanji_spellings, other_spellings_in, query_reading,
+};
 
 use crate::words::{is_informative, potential_form};
 use crate::{Deadline, Highlighted};
@@ -53,9 +55,9 @@ struct Piece {
     /// Its normalized text, to find literally.
     needle: String,
     /// Its morphological terms (base forms included), to find the piece
-    /// conjugated when it does not occur literally, each with whether it is
-    /// [`literal`].
-    terms: HashMap<String, bool>,
+    /// conjugated or spelled otherwise when it does not occur literally,
+    /// each with how it [`Occurs`] in a text.
+    terms: HashMap<String, Occurs>,
     /// Its reading, when it is hiragana or romaji
     /// ([`sagasu_analyzer::query_reading`]): the words read so are matches.
     reading: Option<String>,
@@ -82,10 +84,15 @@ impl Highlighter {
                     .analyze(piece)
                     .map(|analysis| analysis.terms)
                     .unwrap_or_default();
-                let useful: HashMap<String, bool> = terms
+                let useful: HashMap<String, Occurs> = terms
                     .iter()
                     .filter(|term| is_informative(term.part_of_speech, &term.text))
-                    .map(|term| (term.text.clone(), literal(term.part_of_speech, &term.text)))
+                    .map(|term| {
+                        (
+                            term.text.clone(),
+                            Occurs::of(term.part_of_speech, &term.text),
+                        )
+                    })
                     .collect();
                 if informative && useful.is_empty() {
                     continue;
@@ -96,23 +103,27 @@ impl Highlighter {
                     .filter(|term| term.part_of_speech == "動詞")
                     .filter_map(|term| potential_form(&term.text))
                     .collect();
-                let mut terms: HashMap<String, bool> = if informative {
+                let mut terms: HashMap<String, Occurs> = if informative {
                     useful
                 } else {
                     terms
                         .into_iter()
                         .map(|term| {
-                            let literal = literal(term.part_of_speech, &term.text);
-                            (term.text, literal)
+                            let occurs = Occurs::of(term.part_of_speech, &term.text);
+                            (term.text, occurs)
                         })
                         .collect()
                 };
-                terms.extend(potentials.into_iter().map(|term| (term, false)));
+                terms.extend(
+                    potentials
+                        .into_iter()
+                        .map(|term| (term, Occurs::Conjugated)),
+                );
                 let reading = query_reading(piece);
                 // A katakana word is its own reading (`いんふら`: `インフラ`).
                 if let Some(reading) = &reading {
-                    let literal = !has_other_spellings(reading);
-                    terms.entry(reading.clone()).or_insert(literal);
+                    let occurs = Occurs::spelled(reading);
+                    terms.entry(reading.clone()).or_insert(occurs);
                 }
                 highlighter.pieces.push(Piece {
                     needle: piece.to_owned(),
@@ -195,9 +206,11 @@ impl Highlighter {
     }
 
     /// Where the post's terms equal a term of the pieces `pieces` (for
-    /// conjugated forms). Only sentences that can hold one are analysed:
-    /// those where a [`literal`] term occurs, or that hold the first
-    /// character of another (a conjugation keeps the stem).
+    /// conjugated forms and other spellings). Only sentences that can hold
+    /// one are analysed (see [`Occurs`]): those where a term occurs as
+    /// written or in another spelling, or that hold the first character of
+    /// a conjugated term or of its kanji spelling (a conjugation keeps the
+    /// stem).
     fn term_matches(
         &self,
         analyzer: &Analyzer,
@@ -207,27 +220,36 @@ impl Highlighter {
     ) -> Vec<(Range<usize>, usize)> {
         let haystack = normalized.as_str();
         let mut terms: Vec<(&String, usize)> = Vec::new();
-        let mut literals: Vec<usize> = Vec::new();
+        // Where a term may be, in the original text.
+        let mut anchors: Vec<usize> = Vec::new();
         let mut firsts: Vec<char> = Vec::new();
         for &index in pieces {
-            for (term, &literal) in &self.pieces[index].terms {
+            for (term, &occurs) in &self.pieces[index].terms {
                 terms.push((term, index));
-                if literal {
-                    literals.extend(
-                        haystack
+                match occurs {
+                    Occurs::AsWritten | Occurs::Respelled => {
+                        let mut at: Vec<usize> = haystack
                             .match_indices(term.as_str())
-                            .map(|(at, _)| normalized.original_start(at)),
-                    );
-                } else {
-                    firsts.extend(term.chars().next());
+                            .map(|(at, _)| at)
+                            .collect();
+                        if occurs == Occurs::Respelled {
+                            at.extend(other_spellings_in(haystack, term));
+                        }
+                        anchors.extend(at.into_iter().map(|at| normalized.original_start(at)));
+                    }
+                    Occurs::Conjugated => {
+                        firsts.extend(term.chars().next());
+                        firsts
+                            .extend(kanji_spellings(term).filter_map(|kanji| kanji.chars().next()));
+                    }
                 }
             }
         }
-        literals.sort_unstable();
+        anchors.sort_unstable();
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
         let candidates = sentences(text).into_iter().filter(|sentence| {
-            let next = literals.partition_point(|&at| at < sentence.start);
-            literals.get(next).is_some_and(|&at| at < sentence.end)
+            let next = anchors.partition_point(|&at| at < sentence.start);
+            anchors.get(next).is_some_and(|&at| at < sentence.end)
                 || text[sentence.clone()].chars().any(|c| firsts.contains(&c))
         });
         for sentence in self.analysed(candidates) {
@@ -329,13 +351,39 @@ impl Matches {
     }
 }
 
-/// Whether a term of part of speech `part_of_speech` spelled `term` is
-/// literal: in a post's analysis it comes only from where the post's
-/// normalized text holds it as written. Conjugating words are not (their
-/// base form is not in the text), nor are terms another spelling is
-/// respelled to.
-fn literal(part_of_speech: &str, term: &str) -> bool {
-    !matches!(part_of_speech, "動詞" | "形容詞" | "助動詞") && !has_other_spellings(term)
+/// Where a term of a post's analysis comes from in the post's normalized
+/// text: what a snippet looks for before analysing a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Occurs {
+    /// Only from where the text holds it as written.
+    AsWritten,
+    /// From where the text holds it as written or in another spelling
+    /// ([`other_spellings_in`]: `ヴァイオリン` for `バイオリン`).
+    Respelled,
+    /// From a conjugated word, which keeps the first character of the
+    /// term or of its kanji spelling (`行った` for `行く`, `出来た` for
+    /// `できる`).
+    Conjugated,
+}
+
+impl Occurs {
+    /// How a term of part of speech `part_of_speech` spelled `term` occurs.
+    fn of(part_of_speech: &str, term: &str) -> Self {
+        if matches!(part_of_speech, "動詞" | "形容詞" | "助動詞") {
+            Self::Conjugated
+        } else {
+            Self::spelled(term)
+        }
+    }
+
+    /// How a term spelled `term` that does not conjugate occurs.
+    fn spelled(term: &str) -> Self {
+        if has_other_spellings(term) {
+            Self::Respelled
+        } else {
+            Self::AsWritten
+        }
+    }
 }
 
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -611,6 +659,17 @@ pub(crate) mod tests {
         // width, so that sentence is analysed and the term marked.
         let got = snippet(&["aws移行"], "前置き。今日はＡＷＳの話。");
         assert_eq!(got, "前置き。今日は<mark>ＡＷＳ</mark>の話。");
+    }
+
+    #[test]
+    fn other_spellings_are_marked_in_the_sentences_that_hold_them() {
+        // `バイオリン` is not in the text as written, but `ヴァイオリン` is
+        // one of its spellings; the sentence holds no `バ`.
+        let got = snippet(&["バイオリン"], "前置き。ヴァイオリンを弾いた。");
+        assert_eq!(got, "前置き。<mark>ヴァイオリン</mark>を弾いた。");
+        // `できる` conjugated in its kanji spelling starts with `出`.
+        let got = snippet(&["できる"], "前置き。すぐに出来た。");
+        assert_eq!(got, "前置き。すぐに<mark>出来</mark>た。");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use tantivy::{DateTime, Term};
 
 use super::Planner;
 use super::clauses::Clause;
+use super::text::should;
 use crate::Result;
 use crate::query::{Atom, ParsedQuery};
 use crate::request::SearchRequest;
@@ -28,7 +29,9 @@ impl Planner<'_> {
                         units: vec![Unit::of(self.analyzer, text)?],
                         names: Vec::new(),
                     };
-                    self.clause_query(&clause)?.map(|clause| clause.scored)
+                    self.clause_query(&clause)?.map(|clause| {
+                        should(clause.words.into_iter().chain(clause.other).collect())
+                    })
                 }
                 Atom::Tag(_) | Atom::Category(_) => self.name_filter(atom),
             };

@@ -143,7 +143,8 @@ impl Planner<'_> {
                 .near(&resolved.clauses)
                 .into_iter()
                 .chain(self.name_boosts(parsed, &resolved.clauses));
-            ranking::rank(text, boosts, mode, floor, &mut top);
+            let ranked = ranking::rank(text, boosts, mode, floor);
+            top.push((Occur::Must, Box::new(ranked)));
         }
         if !top.iter().any(|(occur, _)| *occur == Occur::Must) {
             top.push((Occur::Must, filter(Box::new(AllQuery))));

@@ -18,9 +18,10 @@ use super::readings::reading_query;
 use crate::Result;
 use crate::query::ParsedQuery;
 use crate::ranking::{
-    BODY_BIGRAMS_BOOST, BODY_TERMS_BOOST, ClauseQuery, LABEL_TERMS_BOOST, NAME_BOOST, NEAR_BOOST,
-    NEAR_SLOP, TITLE_BIGRAMS_BOOST, TITLE_TERMS_BOOST,
+    BODY_BIGRAMS_BOOST, BODY_TERMS_BOOST, LABEL_TERMS_BOOST, NAME_BOOST, NEAR_BOOST, NEAR_SLOP,
+    TITLE_BIGRAMS_BOOST, TITLE_TERMS_BOOST,
 };
+use crate::tiered::TieredClause;
 use crate::words::Unit;
 
 impl Planner<'_> {
@@ -36,9 +37,9 @@ impl Planner<'_> {
     /// substring): a reading stands in for the word the reader did not
     /// type, so `Sanpo`, which a post has, does not also find `散歩` (read
     /// サンポ), while `sanpo` in an archive without it does.
-    pub(super) fn clause_query(&self, clause: &Clause) -> Result<Option<ClauseQuery>> {
-        let mut scored: Vec<Box<dyn Query>> = Vec::new();
+    pub(super) fn clause_query(&self, clause: &Clause) -> Result<Option<TieredClause>> {
         let mut words: Vec<Box<dyn Query>> = Vec::new();
+        let mut other: Vec<Box<dyn Query>> = Vec::new();
         let one_character = clause
             .units
             .iter()
@@ -59,30 +60,21 @@ impl Planner<'_> {
                     _ => false,
                 };
                 if !found {
-                    scored.push(reading);
+                    other.push(reading);
                 }
             }
-            if let Some(query) = word {
-                words.push(query.box_clone());
-                scored.push(query);
-            }
-            scored.extend(substring);
+            words.extend(word);
+            other.extend(substring);
         }
-        scored.extend(clause.names.iter().map(|name| name.box_clone()));
-        if scored.is_empty() {
+        other.extend(clause.names.iter().map(|name| name.box_clone()));
+        if words.is_empty() && other.is_empty() {
             return Ok(None);
         }
-        let scored = should(scored);
-        let words = (!words.is_empty()).then(|| should(words));
-        let covered = if one_character {
-            words.as_ref().map(|words| words.box_clone())
-        } else {
-            Some(scored.box_clone())
-        };
-        Ok(Some(ClauseQuery {
-            scored,
-            words,
-            covered,
+        let some = |queries: Vec<Box<dyn Query>>| (!queries.is_empty()).then(|| should(queries));
+        Ok(Some(TieredClause {
+            words: some(words),
+            other: some(other),
+            covered_as_words_only: one_character,
         }))
     }
 
