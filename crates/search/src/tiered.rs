@@ -21,6 +21,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 use crate::request::MatchMode;
 
 /// One text clause of a search.
+#[derive(Debug)]
 pub(crate) struct TieredClause {
     /// Where it occurs as words.
     pub words: Option<Box<dyn Query>>,
@@ -90,12 +91,9 @@ impl TieredQuery {
 
 impl fmt::Debug for TieredQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut list = f.debug_struct("Tiered");
-        for clause in &self.clauses {
-            list.field("words", &clause.words);
-            list.field("other", &clause.other);
-        }
-        list.field("boosts", &self.boosts)
+        f.debug_struct("Tiered")
+            .field("clauses", &self.clauses)
+            .field("boosts", &self.boosts)
             .field("tiers", &self.tiers)
             .finish()
     }
