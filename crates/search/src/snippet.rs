@@ -80,43 +80,27 @@ impl Highlighter {
                 if highlighter.pieces.iter().any(|p| p.needle == piece) {
                     continue;
                 }
-                let terms: Vec<sagasu_analyzer::Term> = analyzer
+                let analysed: Vec<sagasu_analyzer::Term> = analyzer
                     .analyze(piece)
                     .map(|analysis| analysis.terms)
                     .unwrap_or_default();
-                let useful: HashMap<String, Occurs> = terms
+                let mut terms: HashMap<String, Occurs> = analysed
                     .iter()
-                    .filter(|term| is_informative(term.part_of_speech, &term.text))
+                    .filter(|term| !informative || is_informative(term.part_of_speech, &term.text))
                     .map(|term| {
-                        (
-                            term.text.clone(),
-                            Occurs::of(term.part_of_speech, &term.text),
-                        )
+                        let occurs = Occurs::of(term.part_of_speech, &term.text);
+                        (term.text.clone(), occurs)
                     })
                     .collect();
-                if informative && useful.is_empty() {
+                if informative && terms.is_empty() {
                     continue;
                 }
                 // `行く` also finds `行けた` (see the planner): mark it too.
-                let potentials: Vec<String> = terms
-                    .iter()
-                    .filter(|term| term.part_of_speech == "動詞")
-                    .filter_map(|term| potential_form(&term.text))
-                    .collect();
-                let mut terms: HashMap<String, Occurs> = if informative {
-                    useful
-                } else {
-                    terms
-                        .into_iter()
-                        .map(|term| {
-                            let occurs = Occurs::of(term.part_of_speech, &term.text);
-                            (term.text, occurs)
-                        })
-                        .collect()
-                };
                 terms.extend(
-                    potentials
-                        .into_iter()
+                    analysed
+                        .iter()
+                        .filter(|term| term.part_of_speech == "動詞")
+                        .filter_map(|term| potential_form(&term.text))
                         .map(|term| (term, Occurs::Conjugated)),
                 );
                 let reading = query_reading(piece);
@@ -228,14 +212,16 @@ impl Highlighter {
                 terms.push((term, index));
                 match occurs {
                     Occurs::AsWritten | Occurs::Respelled => {
-                        let mut at: Vec<usize> = haystack
-                            .match_indices(term.as_str())
-                            .map(|(at, _)| at)
-                            .collect();
-                        if occurs == Occurs::Respelled {
-                            at.extend(other_spellings_in(haystack, term));
-                        }
-                        anchors.extend(at.into_iter().map(|at| normalized.original_start(at)));
+                        let written = haystack.match_indices(term.as_str()).map(|(at, _)| at);
+                        let otherwise = match occurs {
+                            Occurs::Respelled => other_spellings_in(haystack, term),
+                            _ => Vec::new(),
+                        };
+                        anchors.extend(
+                            written
+                                .chain(otherwise)
+                                .map(|at| normalized.original_start(at)),
+                        );
                     }
                     Occurs::Conjugated => {
                         firsts.extend(term.chars().next());

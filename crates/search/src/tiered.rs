@@ -169,14 +169,11 @@ impl TieredWeight {
             .clauses
             .iter()
             .map(|clause| {
-                let mut scorer = ClauseScorer {
-                    words: scorer(&clause.words)?,
-                    other: scorer(&clause.other)?,
-                    covered_as_words_only: clause.covered_as_words_only,
-                    doc: 0,
-                };
-                scorer.doc = scorer.first();
-                Ok(scorer)
+                Ok(ClauseScorer::new(
+                    scorer(&clause.words)?,
+                    scorer(&clause.other)?,
+                    clause.covered_as_words_only,
+                ))
             })
             .collect::<tantivy::Result<_>>()?;
         let boosts = self
@@ -227,6 +224,21 @@ struct ClauseScorer {
 }
 
 impl ClauseScorer {
+    fn new(
+        words: Option<Box<dyn Scorer>>,
+        other: Option<Box<dyn Scorer>>,
+        covered_as_words_only: bool,
+    ) -> Self {
+        let mut scorer = Self {
+            words,
+            other,
+            covered_as_words_only,
+            doc: TERMINATED,
+        };
+        scorer.doc = scorer.first();
+        scorer
+    }
+
     fn first(&self) -> DocId {
         let at = |scorer: &Option<Box<dyn Scorer>>| scorer.as_ref().map_or(TERMINATED, |s| s.doc());
         at(&self.words).min(at(&self.other))
@@ -275,6 +287,15 @@ impl ClauseScorer {
             .filter(|scorer| scorer.doc() == doc)
             .map(|scorer| scorer.score())
             .sum()
+    }
+
+    /// At most how many documents it is on: those of either.
+    fn size_hint(&self) -> u32 {
+        [&self.words, &self.other]
+            .into_iter()
+            .flatten()
+            .map(|scorer| scorer.size_hint())
+            .fold(0, u32::saturating_add)
     }
 
     fn cost(&self) -> u64 {
@@ -414,12 +435,7 @@ impl DocSet for TieredScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        let hints = self.clauses.iter().flat_map(|c| {
-            [&c.words, &c.other]
-                .into_iter()
-                .flatten()
-                .map(|scorer| scorer.size_hint())
-        });
+        let hints = self.clauses.iter().map(ClauseScorer::size_hint);
         match self.tiers.mode {
             MatchMode::Any => hints.fold(0, u32::saturating_add),
             MatchMode::All => hints.min().unwrap_or(0),
